@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -176,13 +177,17 @@ public final class FakeClaude implements AutoCloseable {
                 Socket socket = serverSocket.accept();
                 FakeConnection connection = new FakeConnection(socket, connectionCount.incrementAndGet(), this);
                 connections.add(connection);
-                threads.submit(() -> {
-                    try {
-                        connection.serve();
-                    } finally {
-                        connections.remove(connection);
-                    }
-                });
+                try {
+                    threads.submit(() -> {
+                        try {
+                            connection.serve();
+                        } finally {
+                            connections.remove(connection);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    connection.close(); // The fake closed meanwhile.
+                }
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("FakeClaude: accept failed: " + e);
