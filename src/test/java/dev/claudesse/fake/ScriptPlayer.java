@@ -47,6 +47,8 @@ final class ScriptPlayer {
             }
         }
         if (script.dropAfter() >= 0) {
+            // A reset makes the receiving kernel discard bytes not yet read: let the client read them first.
+            Thread.sleep(200);
             connection.reset();
             return false;
         }

@@ -12,12 +12,12 @@ import java.util.List;
  * What a correct parser must get out of a transcript, worked out with Jackson trees straight from the
  * decoded events. Used to prove that transcripts/README.md tells the truth.
  */
-record TranscriptFacts(String text, String thinking, String signature, String toolInput, String stopReason,
+public record TranscriptFacts(String text, String thinking, String signature, String toolInput, String stopReason,
                        Usage usage, String errorType, boolean complete) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static TranscriptFacts of(String transcript) {
+    public static TranscriptFacts of(String transcript) {
         return of(TranscriptReader.read(Script.transcriptBytes(transcript)));
     }
 

@@ -93,13 +93,14 @@ public final class EventStreamReader implements AutoCloseable {
         return event;
     }
 
-    /** Everything up to the end of the stream. */
+    /** The events from here to the end of the stream (not those already taken with next). */
     public List<Event> readToEnd(Duration timeout) throws InterruptedException {
+        int from = seen.size();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))) != null) {
             // collect
         }
-        return List.copyOf(seen);
+        return List.copyOf(seen.subList(from, seen.size()));
     }
 
     public List<Event> seen() {

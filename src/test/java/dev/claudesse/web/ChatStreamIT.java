@@ -302,6 +302,7 @@ class ChatStreamIT {
             gate.open();
             List<Event> rest = resumed.readToEnd(T);
             List<Event> all = new ArrayList<>(first);
+            all.add(next);
             all.addAll(rest);
             assertEquals(facts.text(), text(all));
             assertEquals("done", last(rest).type());
