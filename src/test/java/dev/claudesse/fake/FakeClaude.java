@@ -107,6 +107,7 @@ public final class FakeClaude implements AutoCloseable {
     /**
      * When the fake noticed that the client closed the connection of the most recent streaming
      * response (end of stream, a reset, or a failed write). Closes by the fake itself do not count.
+     * After a complete response the client may keep the connection for reuse: then this waits.
      * Waits for the streaming request too if it has not arrived yet; fails the test on timeout.
      */
     public Instant awaitClientClose(Duration timeout) throws InterruptedException {

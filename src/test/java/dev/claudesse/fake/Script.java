@@ -97,7 +97,10 @@ public final class Script {
         return this;
     }
 
-    /** After n parts, resets the connection (RST) without the final zero chunk. */
+    /**
+     * After n parts, resets the connection (RST) without the final zero chunk. The reset comes 150 ms
+     * after the last part, so the client has read those parts before its kernel drops unread bytes.
+     */
     public Script dropAfter(int parts) {
         this.dropAfter = parts;
         return this;

@@ -2,6 +2,7 @@ package dev.claudesse.fake;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +12,12 @@ import java.util.Map;
 
 /** Writes one script as an HTTP/1.1 response onto a connection, paced as the script says. */
 final class ScriptPlayer {
+
+    /**
+     * A reset makes the client's kernel throw away bytes it received but the client did not read yet.
+     * Waiting this long first lets the client take in the parts sent, so a drop after n parts shows n parts.
+     */
+    private static final Duration DROP_GRACE = Duration.ofMillis(150);
 
     private ScriptPlayer() {
     }
@@ -47,8 +54,7 @@ final class ScriptPlayer {
             }
         }
         if (script.dropAfter() >= 0) {
-            // A reset makes the receiving kernel discard bytes not yet read: let the client read them first.
-            Thread.sleep(200);
+            Thread.sleep(DROP_GRACE);
             connection.reset();
             return false;
         }
