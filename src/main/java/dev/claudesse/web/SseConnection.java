@@ -99,8 +99,18 @@ final class SseConnection implements AsyncListener {
         onClose.run();
     }
 
+    /**
+     * Waits for a write in progress before marking the connection closed: once this listener returns,
+     * the container recycles the request and response for the next request, and a late write from the
+     * relay thread would otherwise land in (or fail) that other request's response.
+     */
     private void closedByContainer() {
-        closed = true;
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
         onClose.run();
     }
 
