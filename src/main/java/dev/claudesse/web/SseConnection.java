@@ -55,7 +55,8 @@ final class SseConnection implements AsyncListener {
             }
             out.flush();
             return true;
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException too: containers signal a recycled or errored response in various ways
             closeLocked();
             return false;
         } finally {
@@ -99,8 +100,17 @@ final class SseConnection implements AsyncListener {
         onClose.run();
     }
 
+    /**
+     * The container is done with this response. Taking the lock waits out a write in progress, so that
+     * once this returns and the container recycles the response, we never touch it again.
+     */
     private void closedByContainer() {
-        closed = true;
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
         onClose.run();
     }
 
