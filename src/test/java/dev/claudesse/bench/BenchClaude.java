@@ -26,6 +26,7 @@ import java.util.PriorityQueue;
 public final class BenchClaude {
 
     private static final long MAX_PENDING_BYTES = 4L << 20;
+    private static final byte[] NOTHING = new byte[0];
 
     private final Selector selector;
     private final ServerSocketChannel server;
@@ -184,16 +185,19 @@ public final class BenchClaude {
         }
     }
 
+    /** Headers, opening events and the first delta leave in one write (one packet, one syscall). */
     private void startStream(FakeConnection connection, StreamShape shape) throws IOException {
         requests++;
-        send(connection, ByteBuffer.wrap(ClaudeWire.responseHead(requests)));
-        send(connection, ByteBuffer.wrap(ClaudeWire.opening(requests)));
+        byte[] head = ClaudeWire.responseHead(requests);
+        byte[] opening = ClaudeWire.opening(requests);
         connection.startStream(shape, System.nanoTime());
         if (shape.deltas() == 0) {
+            send(connection, ByteBuffer.wrap(head));
+            send(connection, ByteBuffer.wrap(opening));
             finishStream(connection);
-        } else {
-            sendDelta(connection); // the first delta goes out at once, the rest at the interval
+            return;
         }
+        sendDelta(connection, head, opening);
     }
 
     private void sendDueDeltas(long now) {
@@ -202,7 +206,7 @@ public final class BenchClaude {
             due.poll();
             if (!next.closed) {
                 try {
-                    sendDelta(next);
+                    sendDelta(next, NOTHING, NOTHING);
                 } catch (IOException | RuntimeException e) {
                     close(next);
                 }
@@ -210,14 +214,16 @@ public final class BenchClaude {
         }
     }
 
-    private void sendDelta(FakeConnection connection) throws IOException {
+    /** Sends the next delta, after whatever bytes must precede it. */
+    private void sendDelta(FakeConnection connection, byte[] before, byte[] alsoBefore) throws IOException {
         int size = connection.shape.size();
         long nanos = System.nanoTime();
-        int length = ClaudeWire.deltaLength(size, nanos);
+        int length = before.length + alsoBefore.length + ClaudeWire.deltaLength(size, nanos);
         if (scratch.capacity() < length) {
             scratch = ByteBuffer.allocate(length);
         }
         scratch.clear();
+        scratch.put(before).put(alsoBefore);
         ClaudeWire.putDelta(scratch, size, nanos);
         scratch.flip();
         send(connection, scratch);

@@ -9,6 +9,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The CI smoke of the benchmark harness: BenchClaude and the app (the dev server's main class) run as their own
@@ -25,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through the app and that every figure of the report can be measured. It times nothing.
  */
 class BenchSmokeIT {
+
+    private static final File APP_LOG = new File("target/bench-smoke-app.log");
 
     private final List<Process> processes = new ArrayList<>();
 
@@ -48,7 +57,8 @@ class BenchSmokeIT {
                 "ANTHROPIC_BASE_URL", "http://127.0.0.1:" + fakePort,
                 "ANTHROPIC_API_KEY", "bench-key",
                 "CLAUDE_SSE_MAX_ANSWERS_PER_OWNER", "100000",
-                "CLAUDE_SSE_MAX_ANSWERS", "100000"), new File("target/bench-smoke-app.log"));
+                "CLAUDE_SSE_MAX_ANSWERS", "100000"), APP_LOG);
+        awaitHealth(app, appPort);
 
         BenchLevel level = BenchLevel.SMOKE;
         LoadReport report = new LoadClient().run(LoadOptions.of(level,
@@ -67,6 +77,28 @@ class BenchSmokeIT {
         for (String figure : List.of("appCpuUsPerChunk", "appKbPerStream", "appCpuMs", "fakeCpuMs", "clientCpuMs")) {
             assertNotNull(report.get(figure), figure + " missing: " + report.toJson());
         }
+    }
+
+    /** Fails at once, with the app's output, if the app exits instead of answering its health check. */
+    private static void awaitHealth(Process app, int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!app.isAlive()) {
+                fail("the app exited with " + app.exitValue() + ":\n" + Files.readString(APP_LOG.toPath()));
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        fail("no 200 from /api/health within 60 s:\n" + Files.readString(APP_LOG.toPath()));
     }
 
     /** Starts BenchClaude on a free port and returns the port it prints. */

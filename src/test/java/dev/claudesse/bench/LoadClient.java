@@ -56,6 +56,7 @@ public final class LoadClient {
         if (options.warmupAnswers() > 0) {
             Thread.sleep(2_000); // let the app settle (and its GC catch up) before the idle reading
         }
+        Double loadAverage = ProcStats.loadAverage();
         long idleResident = options.appPid() > 0 ? ProcStats.residentBytes(options.appPid()) : -1;
         Resources before = Resources.now(options.appPid(), fakePid);
         long start = System.nanoTime();
@@ -63,7 +64,7 @@ public final class LoadClient {
                 options.appPid()).run();
         double seconds = (System.nanoTime() - start) / 1e9;
         Resources after = Resources.now(options.appPid(), fakePid);
-        return LoadReport.of(options, figures, before, after, idleResident, seconds);
+        return LoadReport.of(options, figures, before, after, idleResident, seconds, loadAverage);
     }
 
     /** Sets the fake's default answer shape (the app does not forward our headers) and returns its pid. */

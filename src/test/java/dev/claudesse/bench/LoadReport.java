@@ -11,9 +11,10 @@ import java.util.StringJoiner;
 record LoadReport(Map<String, Object> figures) {
 
     static LoadReport of(LoadOptions options, RunFigures run, Resources before, Resources after,
-                         long idleResident, double seconds) {
+                         long idleResident, double seconds, Double loadAverage) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("level", options.label());
+        f.put("direct", options.direct());
         f.put("answers", options.answers());
         f.put("deltasPerAnswer", options.deltas());
         f.put("intervalMs", options.intervalMillis());
@@ -43,6 +44,7 @@ record LoadReport(Map<String, Object> figures) {
         f.put("appCpuMs", cpuMs(appCpu));
         f.put("fakeCpuMs", cpuMs(Resources.spent(before.fake(), after.fake())));
         f.put("clientCpuMs", cpuMs(Resources.spent(before.client(), after.client())));
+        f.put("loadAverageBefore", loadAverage);
         return new LoadReport(f);
     }
 
@@ -69,6 +71,8 @@ record LoadReport(Map<String, Object> figures) {
         row(out, "CPU app / fake / load client", text(figures.get("appCpuMs"), "") + " / "
                 + text(figures.get("fakeCpuMs"), "") + " / " + text(figures.get("clientCpuMs"), " ms"));
         row(out, "run time", figures.get("seconds") + " s");
+        row(out, "machine load (1 min) before", text(figures.get("loadAverageBefore"),
+                " (the fake and this client add to it; other work makes every figure worse)"));
         return out.toString();
     }
 

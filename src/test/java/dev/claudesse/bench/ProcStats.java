@@ -42,6 +42,15 @@ final class ProcStats {
         }
     }
 
+    /** The machine's 1-minute load average, or null. */
+    static Double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** USER_HZ; 100 on every common Linux, asked of getconf in case this one differs. */
     private static long clockTicks() {
         try {
