@@ -35,7 +35,7 @@ final class FinishWriter {
     private final Target target;
     private final FinishSpool spool;
     private final FinishSpool rejected;
-    private final RetryPolicy policy;
+    private final FinishRetry policy;
     private final BlockingQueue<AnswerEnd> queue = new LinkedBlockingQueue<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong pending = new AtomicLong();
@@ -45,7 +45,7 @@ final class FinishWriter {
     private boolean stopped;
     private long nextDrainNanos;
 
-    FinishWriter(Target target, FinishSpool spool, FinishSpool rejected, RetryPolicy policy) {
+    FinishWriter(Target target, FinishSpool spool, FinishSpool rejected, FinishRetry policy) {
         this.target = target;
         this.spool = spool;
         this.rejected = rejected;

@@ -27,16 +27,16 @@ import java.util.UUID;
 public final class JdbcConversationStore implements ConversationStore, ConversationArchive {
 
     /** Settings of the store; historyChars is the budget of the context sent to Claude (tokens * 4). */
-    public record Options(Path dataDir, long historyChars, RetryPolicy retry, Duration closeWait) {
+    public record Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait) {
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, 100_000L * 4, RetryPolicy.DEFAULT, Duration.ofSeconds(20));
+            return new Options(dataDir, 100_000L * 4, FinishRetry.DEFAULT, Duration.ofSeconds(20));
         }
 
         public Options withHistoryChars(long chars) {
             return new Options(dataDir, chars, retry, closeWait);
         }
 
-        public Options withRetry(RetryPolicy policy) {
+        public Options withRetry(FinishRetry policy) {
             return new Options(dataDir, historyChars, policy, closeWait);
         }
     }

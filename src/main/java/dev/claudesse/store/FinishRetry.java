@@ -7,9 +7,9 @@ import java.time.Duration;
  * doubling up to maxDelay, giving up after giveUpAfter (then the answer goes to the spool file), and how
  * often it tries to apply the spool while it has entries.
  */
-public record RetryPolicy(Duration initialDelay, Duration maxDelay, Duration giveUpAfter,
+public record FinishRetry(Duration initialDelay, Duration maxDelay, Duration giveUpAfter,
                           Duration spoolRetryInterval) {
 
-    public static final RetryPolicy DEFAULT = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5),
+    public static final FinishRetry DEFAULT = new FinishRetry(Duration.ofMillis(100), Duration.ofSeconds(5),
             Duration.ofSeconds(30), Duration.ofSeconds(2));
 }
