@@ -1,0 +1,102 @@
+package dev.claudesse.claude;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.claudesse.protocol.EventStreamParser;
+
+import java.io.IOException;
+
+/**
+ * Turns the parsed events of Claude's stream into listener calls. Unknown event types, unknown delta
+ * types and tool input are ignored. Usage merges field by field: Claude's counts are cumulative, so a
+ * later value replaces an earlier one and is never added to it.
+ */
+public final class ClaudeEventDecoder implements EventStreamParser.Handler {
+
+    private final ObjectMapper json;
+    private final ClaudeStreamListener listener;
+    private Usage usage = Usage.NONE;
+
+    public ClaudeEventDecoder(ObjectMapper json, ClaudeStreamListener listener) {
+        this.json = json;
+        this.listener = listener;
+    }
+
+    @Override
+    public void onEvent(String type, String data, String lastEventId) {
+        switch (type) {
+            case "content_block_delta" -> delta(read(data).path("delta"));
+            case "message_start" -> messageStart(read(data).path("message"));
+            case "message_delta" -> messageDelta(read(data));
+            case "message_stop" -> listener.onMessageStop();
+            case "error" -> error(read(data).path("error"));
+            default -> {
+                // ping, content_block_start/stop and event types added after this was written
+            }
+        }
+    }
+
+    private void delta(JsonNode delta) {
+        switch (delta.path("type").asText()) {
+            case "text_delta" -> listener.onText(delta.path("text").asText());
+            case "thinking_delta" -> listener.onThinking(delta.path("thinking").asText());
+            default -> {
+                // input_json_delta, signature_delta, citations and future delta types carry no visible text
+            }
+        }
+    }
+
+    private void messageStart(JsonNode message) {
+        usage = merge(usage, message.path("usage"));
+        listener.onMessageStart(message.path("model").asText(null), usage);
+    }
+
+    private void messageDelta(JsonNode event) {
+        String stopReason = event.path("delta").path("stop_reason").asText(null);
+        if (stopReason != null) {
+            listener.onStopReason(stopReason);
+        }
+        if (event.has("usage")) {
+            usage = merge(usage, event.path("usage"));
+            listener.onUsage(usage, true);
+        }
+    }
+
+    private void error(JsonNode error) {
+        listener.onError(error.path("type").asText("api_error"), error.path("message").asText(""));
+    }
+
+    static Usage merge(Usage old, JsonNode u) {
+        if (!u.isObject()) {
+            return old;
+        }
+        JsonNode creation = u.path("cache_creation");
+        return new Usage(
+                count(u, "input_tokens", old.inputTokens()),
+                count(u, "output_tokens", old.outputTokens()),
+                count(u, "cache_creation_input_tokens", old.cacheCreationInputTokens()),
+                count(creation, "ephemeral_5m_input_tokens", old.cacheCreation5mTokens()),
+                count(creation, "ephemeral_1h_input_tokens", old.cacheCreation1hTokens()),
+                count(u, "cache_read_input_tokens", old.cacheReadInputTokens()));
+    }
+
+    private static long count(JsonNode node, String field, long previous) {
+        JsonNode value = node.path(field);
+        return value.isNumber() ? value.asLong() : previous;
+    }
+
+    private JsonNode read(String data) {
+        try {
+            return json.readTree(data);
+        } catch (IOException e) {
+            throw new MalformedUpstreamException("Claude sent an event that is not JSON", e);
+        }
+    }
+
+    /** Claude's stream broke its own format; the answer ends with an error. */
+    public static final class MalformedUpstreamException extends RuntimeException {
+        MalformedUpstreamException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

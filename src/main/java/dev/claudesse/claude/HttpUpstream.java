@@ -1,0 +1,87 @@
+package dev.claudesse.claude;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/** Claude's Messages API through the JDK's HttpClient; one client is shared by every answer. */
+public final class HttpUpstream implements Upstream {
+
+    private static final String API_VERSION = "2023-06-01";
+
+    private final HttpClient client;
+    private final URI endpoint;
+    private final String apiKey;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final HttpClient.Version version;
+    private final Duration headersTimeout;
+
+    public HttpUpstream(HttpClient client, String baseUrl, String apiKey,
+                        com.fasterxml.jackson.databind.ObjectMapper json, Duration headersTimeout) {
+        this.headersTimeout = headersTimeout;
+        this.client = client;
+        this.endpoint = URI.create(stripSlash(baseUrl) + "/v1/messages");
+        this.apiKey = apiKey;
+        this.json = json;
+        // Plain http (tests, local proxies) gets HTTP/1.1 straight away instead of an h2c upgrade attempt.
+        this.version = "https".equalsIgnoreCase(endpoint.getScheme())
+                ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
+    }
+
+    @Override
+    public UpstreamResponse open(ClaudeRequest request) throws IOException, InterruptedException {
+        HttpRequest http = HttpRequest.newBuilder(endpoint)
+                .version(version)
+                .timeout(headersTimeout)
+                .header("x-api-key", apiKey)
+                .header("anthropic-version", API_VERSION)
+                .header("content-type", "application/json")
+                .header("accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson(json)))
+                .build();
+        Future<HttpResponse<java.io.InputStream>> pending =
+                client.sendAsync(http, HttpResponse.BodyHandlers.ofInputStream());
+        try {
+            HttpResponse<java.io.InputStream> response = pending.get();
+            HttpHeaders headers = response.headers();
+            return new UpstreamResponse(response.statusCode(),
+                    headers.firstValue("request-id").orElse(null), retryAfter(headers), response.body());
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public boolean isDemo() {
+        return false;
+    }
+
+    static Duration retryAfter(HttpHeaders headers) {
+        Optional<Duration> millis = headers.firstValue("retry-after-ms").flatMap(v -> parse(v, 1));
+        return millis.or(() -> headers.firstValue("retry-after").flatMap(v -> parse(v, 1000))).orElse(null);
+    }
+
+    private static Optional<Duration> parse(String value, long unitMillis) {
+        try {
+            double amount = Double.parseDouble(value.trim());
+            return amount >= 0 ? Optional.of(Duration.ofMillis((long) (amount * unitMillis))) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // an HTTP date: fall back to our own backoff
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.claudesse.claude;
+
+import java.io.InputStream;
+import java.time.Duration;
+
+/** Status line and the headers we act on; body is Claude's event stream (or its error JSON). */
+public record UpstreamResponse(int status, String requestId, Duration retryAfter, InputStream body) {
+}

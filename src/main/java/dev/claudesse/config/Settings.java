@@ -1,0 +1,81 @@
+package dev.claudesse.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of the streaming engine, read once at startup. docs/settings.md lists them; the names
+ * are the same as environment variables, system properties and servlet context parameters.
+ */
+public record Settings(
+        String apiKey,
+        String baseUrl,
+        boolean demoEnabled,
+        Duration demoPace,
+        String defaultModel,
+        Set<String> allowedModels,
+        int defaultMaxTokens,
+        int maxTokensLimit,
+        Duration pingInterval,
+        long maxBodyBytes,
+        int maxAnswersPerOwner,
+        int maxAnswers,
+        Duration replayRetention,
+        Duration upstreamIdleTimeout,
+        Duration cancelAfterDisconnect,
+        Path pricesFile,
+        SettingsSource source) {
+
+    public static Settings load(SettingsSource s) {
+        long cancelSeconds = s.getLong("CLAUDE_SSE_CANCEL_AFTER_DISCONNECT_SECONDS", -1);
+        String prices = s.get("CLAUDE_SSE_PRICES_FILE");
+        return new Settings(
+                s.get("ANTHROPIC_API_KEY"),
+                s.get("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+                s.getBoolean("CLAUDE_SSE_DEMO", true),
+                Duration.ofMillis(s.getLong("CLAUDE_SSE_DEMO_DELAY_MS", 40)),
+                s.get("CLAUDE_SSE_DEFAULT_MODEL", "claude-sonnet-4-5"),
+                list(s.get("CLAUDE_SSE_ALLOWED_MODELS")),
+                s.getInt("CLAUDE_SSE_MAX_TOKENS", 4096),
+                s.getInt("CLAUDE_SSE_MAX_TOKENS_LIMIT", 64000),
+                Duration.ofSeconds(positive(s, "CLAUDE_SSE_PING_SECONDS", 15)),
+                positive(s, "CLAUDE_SSE_MAX_BODY_BYTES", 1_048_576),
+                (int) positive(s, "CLAUDE_SSE_MAX_ANSWERS_PER_OWNER", 4),
+                (int) positive(s, "CLAUDE_SSE_MAX_ANSWERS", 10_000),
+                Duration.ofSeconds(positive(s, "CLAUDE_SSE_REPLAY_SECONDS", 600)),
+                Duration.ofSeconds(positive(s, "CLAUDE_SSE_UPSTREAM_IDLE_SECONDS", 60)),
+                cancelSeconds < 0 ? null : Duration.ofSeconds(cancelSeconds),
+                prices == null ? null : Path.of(prices),
+                s);
+    }
+
+    public boolean hasApiKey() {
+        return apiKey != null;
+    }
+
+    private static long positive(SettingsSource s, String name, long fallback) {
+        long value = s.getLong(name, fallback);
+        if (value <= 0) {
+            throw new IllegalArgumentException("setting " + name + " must be greater than zero");
+        }
+        return value;
+    }
+
+    private static Set<String> list(String value) {
+        if (value == null) {
+            return Set.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Never prints the API key. */
+    @Override
+    public String toString() {
+        return "Settings[upstream=" + (hasApiKey() ? baseUrl : demoEnabled ? "demo" : "none")
+                + ", defaultModel=" + defaultModel + ", ping=" + pingInterval.toSeconds() + "s]";
+    }
+}

@@ -1,0 +1,380 @@
+package dev.claudesse.stream;
+
+import dev.claudesse.claude.ClaudeEventDecoder;
+import dev.claudesse.claude.ClaudeRequest;
+import dev.claudesse.claude.ClaudeStreamListener;
+import dev.claudesse.claude.RetryPolicy;
+import dev.claudesse.claude.UpstreamResponse;
+import dev.claudesse.claude.Usage;
+import dev.claudesse.protocol.EventStreamParser;
+import dev.claudesse.protocol.SseFrames;
+import dev.claudesse.store.AnswerEnd;
+import dev.claudesse.store.AnswerStatus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One assistant answer, independent of any HTTP connection: run() reads Claude's stream on its own
+ * virtual thread and appends the product's events to the log; connections only read the log.
+ */
+public final class Answer implements ClaudeStreamListener, Runnable {
+
+    private static final Logger LOG = Logger.getLogger(Answer.class.getName());
+
+    private final String messageId;
+    private final String conversationId;
+    private final String owner;
+    private final ClaudeRequest request;
+    private final AnswerServices services;
+    private final Consumer<Answer> onEnd;
+    private final EventLog log = new EventLog();
+    private final AtomicInteger followers = new AtomicInteger();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+
+    private final StringBuilder text = new StringBuilder();
+    private final StringBuilder thinking = new StringBuilder();
+    private Usage usage = Usage.NONE;
+    private boolean finalUsage;
+    private boolean messageStopped;
+    private String stopReason;
+    private String upstreamModel;
+    private String upstreamErrorType;
+    private String upstreamErrorMessage;
+    private String requestId;
+    private Instant firstTokenAt;
+    private long nextId = 1;
+
+    private volatile AnswerStatus status = AnswerStatus.STREAMING;
+    private volatile InputStream body;
+    private volatile Thread runner;
+    private volatile boolean stopRequested;
+    private volatile Outcome.Failed abortedWith;
+    private volatile boolean idleTimedOut;
+    private volatile long lastUpstreamNanos = System.nanoTime();
+    private volatile long unfollowedSinceNanos = System.nanoTime();
+    private volatile long endedNanos;
+
+    public Answer(String messageId, String conversationId, String owner, ClaudeRequest request,
+                  AnswerServices services, Consumer<Answer> onEnd) {
+        this.messageId = messageId;
+        this.conversationId = conversationId;
+        this.owner = owner;
+        this.request = request;
+        this.services = services;
+        this.onEnd = onEnd;
+    }
+
+    @Override
+    public void run() {
+        runner = Thread.currentThread();
+        Outcome outcome;
+        try {
+            emit("start", new EventPayloads.Start(conversationId, messageId, request.model(),
+                    services.upstream().isDemo()));
+            outcome = relay();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "answer " + messageId + " failed", e);
+            outcome = new Outcome.Failed("internal_error", "The answer failed inside the server.", true);
+        }
+        end(outcome);
+    }
+
+    private Outcome relay() {
+        RetryPolicy retry = services.retry();
+        for (int attempt = 1; ; attempt++) {
+            if (stopRequested) {
+                return stoppedOutcome();
+            }
+            UpstreamResponse response;
+            try {
+                lastUpstreamNanos = System.nanoTime();
+                response = services.upstream().open(request);
+            } catch (IOException e) {
+                if (stopRequested) {
+                    return stoppedOutcome();
+                }
+                if (attempt <= retry.maxRetries() && waitToRetry(attempt, null, "connection_failed")) {
+                    continue;
+                }
+                return stopRequested ? stoppedOutcome()
+                        : new Outcome.Failed("upstream_unreachable", "Could not reach Claude.", true);
+            } catch (InterruptedException e) {
+                return stoppedOutcome();
+            }
+            requestId = response.requestId();
+            if (response.status() == 200) {
+                Outcome outcome = consume(response.body());
+                boolean nothingShown = text.isEmpty() && thinking.isEmpty();
+                if (outcome instanceof Outcome.Failed f && f.type().equals("upstream_dropped") && nothingShown
+                        && attempt <= retry.maxRetries() && waitToRetry(attempt, null, "connection_dropped")) {
+                    continue;
+                }
+                return outcome;
+            }
+            UpstreamError error = UpstreamError.read(services.json(), response);
+            if (RetryPolicy.isRetryable(response.status()) && attempt <= retry.maxRetries()
+                    && waitToRetry(attempt, response.retryAfter(), error.reason())) {
+                continue;
+            }
+            return stopRequested ? stoppedOutcome() : error.toOutcome();
+        }
+    }
+
+    /** Tells the browser we wait, then waits; false when a stop cut the wait short. */
+    private boolean waitToRetry(int attempt, Duration retryAfter, String reason) {
+        Duration delay = services.retry().delay(attempt, retryAfter);
+        emit("status", new EventPayloads.Status("retrying", attempt, delay.toMillis(), reason));
+        try {
+            return !stopSignal.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    private Outcome consume(InputStream in) {
+        body = in;
+        EventStreamParser parser = new EventStreamParser(new ClaudeEventDecoder(services.json(), this));
+        byte[] buffer = new byte[2048];
+        try (in) {
+            if (stopRequested) {
+                return stoppedOutcome();
+            }
+            int n;
+            while (!messageStopped && upstreamErrorType == null && (n = in.read(buffer)) >= 0) {
+                lastUpstreamNanos = System.nanoTime();
+                parser.feed(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            // a stop, the idle watchdog or a broken connection; told apart below
+        } catch (ClaudeEventDecoder.MalformedUpstreamException e) {
+            return new Outcome.Failed("upstream_malformed", e.getMessage(), false);
+        } finally {
+            body = null;
+        }
+        return afterStream();
+    }
+
+    private Outcome afterStream() {
+        if (stopRequested) {
+            return stoppedOutcome();
+        }
+        if (upstreamErrorType != null) {
+            return UpstreamError.midStream(upstreamErrorType, upstreamErrorMessage);
+        }
+        if (messageStopped) {
+            return new Outcome.Done(stopReason == null ? "end_turn" : stopReason);
+        }
+        if (idleTimedOut) {
+            return new Outcome.Failed("upstream_timeout", "Claude stopped sending data.", true);
+        }
+        return new Outcome.Failed("upstream_dropped", "The connection to Claude broke mid-answer.", true);
+    }
+
+    private Outcome stoppedOutcome() {
+        Outcome.Failed aborted = abortedWith;
+        return aborted != null ? aborted : new Outcome.Stopped();
+    }
+
+    private void end(Outcome outcome) {
+        Thread.interrupted(); // a stop may have interrupted us; the end must still be written
+        boolean estimated = !(messageStopped && finalUsage);
+        Usage billed = estimated ? usage.withOutputTokens(Math.max(usage.outputTokens(), estimateOutput())) : usage;
+        BigDecimal cost = null;
+        if (usage.isKnown()) {
+            cost = services.prices().cost(upstreamModel != null ? upstreamModel : request.model(), billed);
+            emit("cost", new EventPayloads.Cost(billed.inputTokens(), billed.outputTokens(),
+                    billed.cacheCreationInputTokens(), billed.cacheReadInputTokens(), cost, "USD", estimated));
+        }
+        String savedStopReason = null;
+        switch (outcome) {
+            case Outcome.Done done -> {
+                savedStopReason = done.stopReason();
+                emit("done", new EventPayloads.Done(messageId, savedStopReason));
+            }
+            case Outcome.Stopped stopped -> {
+                savedStopReason = "stopped";
+                emit("done", new EventPayloads.Done(messageId, savedStopReason));
+            }
+            case Outcome.Failed failed ->
+                    emit("error", new EventPayloads.Error(failed.type(), failed.message(), failed.retryable()));
+        }
+        status = outcome.status();
+        endedNanos = System.nanoTime();
+        log.finish();
+        Outcome.Failed failed = outcome instanceof Outcome.Failed f ? f : null;
+        services.store().finish(new AnswerEnd(messageId, status, savedStopReason, text.toString(),
+                thinking.isEmpty() ? null : thinking.toString(), billed, usage.isKnown() ? cost : null, estimated,
+                requestId, failed == null ? null : failed.type(), failed == null ? null : failed.message(),
+                firstTokenAt, Instant.now()));
+        onEnd.accept(this);
+    }
+
+    /** Output tokens Claude has not reported yet, roughly four characters a token. */
+    private long estimateOutput() {
+        return (text.length() + thinking.length() + 3) / 4;
+    }
+
+    private void emit(String event, Object payload) {
+        try {
+            log.append(SseFrames.frame(nextId++, event, services.json().writeValueAsBytes(payload)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- what Claude's stream tells us (called on this answer's thread) ----
+
+    @Override
+    public void onMessageStart(String model, Usage usage) {
+        this.upstreamModel = model;
+        this.usage = usage;
+    }
+
+    @Override
+    public void onText(String delta) {
+        if (delta.isEmpty()) {
+            return;
+        }
+        if (firstTokenAt == null) {
+            firstTokenAt = Instant.now();
+        }
+        text.append(delta);
+        log.append(SseFrames.textFrame(nextId++, "chunk", delta));
+    }
+
+    @Override
+    public void onThinking(String delta) {
+        if (!request.thinkingEnabled() || delta.isEmpty()) {
+            return;
+        }
+        thinking.append(delta);
+        log.append(SseFrames.textFrame(nextId++, "thinking", delta));
+    }
+
+    @Override
+    public void onUsage(Usage usage, boolean fromMessageDelta) {
+        this.usage = usage;
+        finalUsage |= fromMessageDelta;
+    }
+
+    @Override
+    public void onStopReason(String stopReason) {
+        this.stopReason = stopReason;
+    }
+
+    @Override
+    public void onMessageStop() {
+        messageStopped = true;
+    }
+
+    @Override
+    public void onError(String type, String message) {
+        upstreamErrorType = type;
+        upstreamErrorMessage = message;
+    }
+
+    // ---- control from other threads ----
+
+    /** Cancels the upstream call; the answer then ends with cost and done(stopped). Idempotent. */
+    public void stop() {
+        stopRequested = true;
+        stopSignal.countDown();
+        cancelUpstream();
+        Thread thread = runner;
+        if (thread != null && body == null && status == AnswerStatus.STREAMING) {
+            thread.interrupt(); // still waiting for Claude's response headers
+        }
+    }
+
+    /** Ends the answer at once with a retryable error, e.g. because the server shuts down. */
+    public void abort(String type, String message, AnswerStatus savedAs) {
+        abortedWith = new Outcome.Failed(type, message, true, savedAs);
+        stop();
+    }
+
+    private void cancelUpstream() {
+        InputStream open = body;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing the upstream body", e);
+            }
+        }
+        log.wake();
+    }
+
+    /** Called by the housekeeper: cuts an upstream that has sent nothing for too long. */
+    void checkIdle(long nowNanos, Duration idleTimeout) {
+        if (status == AnswerStatus.STREAMING && body != null
+                && nowNanos - lastUpstreamNanos > idleTimeout.toNanos()) {
+            idleTimedOut = true;
+            cancelUpstream();
+        }
+    }
+
+    /** Called by the housekeeper: stops an answer nobody has followed for the grace period. */
+    void checkAbandoned(long nowNanos, Duration grace) {
+        if (status == AnswerStatus.STREAMING && followers.get() == 0
+                && nowNanos - unfollowedSinceNanos > grace.toNanos()) {
+            stop();
+        }
+    }
+
+    public void follow() {
+        followers.incrementAndGet();
+    }
+
+    public void unfollow() {
+        if (followers.decrementAndGet() == 0) {
+            unfollowedSinceNanos = System.nanoTime();
+        }
+    }
+
+    /** Waits until the answer has ended; false on timeout. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return log.awaitFinished(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    boolean isStopRequested() {
+        return stopRequested;
+    }
+
+    public String messageId() {
+        return messageId;
+    }
+
+    public String conversationId() {
+        return conversationId;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public EventLog log() {
+        return log;
+    }
+
+    public AnswerStatus status() {
+        return status;
+    }
+
+    public boolean isEnded() {
+        return status != AnswerStatus.STREAMING;
+    }
+
+    long endedNanos() {
+        return endedNanos;
+    }
+}

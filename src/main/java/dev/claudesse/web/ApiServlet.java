@@ -1,0 +1,68 @@
+package dev.claudesse.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Base of the JSON endpoints: refused requests and wrong methods become JSON errors instead of the
+ * container's HTML pages, and an unexpected failure never shows a stack trace.
+ */
+public abstract class ApiServlet extends HttpServlet {
+
+    private static final Logger LOG = Logger.getLogger(ApiServlet.class.getName());
+
+    protected App app;
+
+    @Override
+    public void init() {
+        app = App.from(getServletContext());
+    }
+
+    /** The HTTP methods this endpoint answers. */
+    protected abstract Set<String> methods();
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        try {
+            if (!methods().contains(req.getMethod())) {
+                resp.setHeader("Allow", String.join(", ", methods()));
+                throw new ApiException(405, "method_not_allowed",
+                        req.getMethod() + " is not allowed here; use " + String.join(" or ", methods()) + ".");
+            }
+            super.service(req, resp);
+        } catch (ApiException e) {
+            sendError(resp, e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unexpected failure on " + req.getRequestURI(), e);
+            sendError(resp, new ApiException(500, "internal_error", "The server failed to handle this request."));
+        }
+    }
+
+    static void sendError(HttpServletResponse resp, ApiException e) throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.resetBuffer();
+        resp.setStatus(e.status());
+        writeJson(resp, Map.of("error", Map.of("type", e.type(), "message", e.getMessage())));
+    }
+
+    static void writeJson(HttpServletResponse resp, Object body) throws IOException {
+        resp.setContentType("application/json;charset=UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    private static final ObjectMapper JSON = Json.MAPPER;
+}

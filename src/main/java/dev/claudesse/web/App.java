@@ -1,0 +1,120 @@
+package dev.claudesse.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.claudesse.claude.DemoUpstream;
+import dev.claudesse.claude.HttpUpstream;
+import dev.claudesse.claude.PriceTable;
+import dev.claudesse.claude.RetryPolicy;
+import dev.claudesse.claude.Upstream;
+import dev.claudesse.config.Settings;
+import dev.claudesse.store.AnswerStatus;
+import dev.claudesse.store.ConversationStore;
+import dev.claudesse.stream.Answer;
+import dev.claudesse.stream.AnswerRegistry;
+import dev.claudesse.stream.AnswerServices;
+import jakarta.servlet.ServletContext;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** Everything one deployed webapp owns, built at startup and closed on undeploy. */
+public final class App {
+
+    static final String ATTRIBUTE = App.class.getName();
+    private static final Logger LOG = Logger.getLogger(App.class.getName());
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    final Settings settings;
+    final ObjectMapper json = Json.MAPPER;
+    final PriceTable prices;
+    final AnswerRegistry registry;
+    final AnswerServices services;
+    final ConversationStore store;
+    final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient http;
+    private final ScheduledExecutorService housekeeper;
+
+    App(Settings settings, ConversationStore store) throws IOException {
+        this.settings = settings;
+        this.store = store;
+        this.prices = PriceTable.load(json, settings.pricesFile());
+        this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
+                settings.replayRetention());
+        this.http = settings.hasApiKey() ? HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build() : null;
+        this.services = new AnswerServices(upstream(), prices, RetryPolicy.DEFAULT, json, store);
+        this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "claude-sse-housekeeper");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeper.scheduleWithFixedDelay(
+                () -> registry.sweep(settings.upstreamIdleTimeout(), settings.cancelAfterDisconnect()),
+                1, 1, TimeUnit.SECONDS);
+    }
+
+    private Upstream upstream() {
+        if (settings.hasApiKey()) {
+            return new HttpUpstream(http, settings.baseUrl(), settings.apiKey(), json, settings.upstreamIdleTimeout());
+        }
+        return settings.demoEnabled() ? new DemoUpstream(json, settings.demoPace()) : null;
+    }
+
+    static App from(ServletContext context) {
+        return (App) context.getAttribute(ATTRIBUTE);
+    }
+
+    /** "claude", "demo", or "unconfigured" (no key and demo switched off). */
+    String upstreamKind() {
+        if (services.upstream() == null) {
+            return "unconfigured";
+        }
+        return services.upstream().isDemo() ? "demo" : "claude";
+    }
+
+    /** Ends every running answer with a retryable error, saved as interrupted, then frees threads and sockets. */
+    void shutdown() {
+        for (Answer answer : registry.all()) {
+            if (!answer.isEnded()) {
+                answer.abort("shutdown", "The server is shutting down; try again shortly.", AnswerStatus.INTERRUPTED);
+            }
+        }
+        awaitAnswers();
+        housekeeper.shutdownNow();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        if (http != null) {
+            http.shutdownNow();
+        }
+        store.close();
+        LOG.info("claude-sse stopped");
+    }
+
+    private void awaitAnswers() {
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        for (Answer answer : registry.all()) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !answer.awaitEnd(Duration.ofNanos(left))) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

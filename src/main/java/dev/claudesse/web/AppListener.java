@@ -1,0 +1,39 @@
+package dev.claudesse.web;
+
+import dev.claudesse.config.Settings;
+import dev.claudesse.config.SettingsSource;
+import dev.claudesse.store.MemoryConversationStore;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.logging.Logger;
+
+/** Builds the App when the webapp starts and shuts it down when the webapp stops. */
+public final class AppListener implements ServletContextListener {
+
+    private static final Logger LOG = Logger.getLogger(AppListener.class.getName());
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Settings settings = Settings.load(new SettingsSource(context::getInitParameter));
+        try {
+            App app = new App(settings, new MemoryConversationStore());
+            context.setAttribute(App.ATTRIBUTE, app);
+            LOG.info("claude-sse started: upstream " + app.upstreamKind() + ", " + settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("claude-sse could not start: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        App app = App.from(event.getServletContext());
+        if (app != null) {
+            app.shutdown();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.claudesse.web;
+
+import dev.claudesse.claude.ClaudeRequest;
+import dev.claudesse.store.AnswerStart;
+import dev.claudesse.store.ConversationNotFoundException;
+import dev.claudesse.store.Started;
+import dev.claudesse.store.Turn;
+import dev.claudesse.stream.Answer;
+import dev.claudesse.stream.AnswerRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * POST api/chat: checks the request on the container thread, saves the user's message, then hands the
+ * answer to a virtual thread and this connection to another that relays the answer's events.
+ */
+public final class ChatServlet extends ApiServlet {
+
+    private ChatRequestReader reader;
+
+    @Override
+    public void init() {
+        super.init();
+        reader = new ChatRequestReader(app.settings, app.prices, app.json);
+    }
+
+    @Override
+    protected Set<String> methods() {
+        return Set.of("POST", "OPTIONS");
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        ChatRequest chat = reader.read(req);
+        if (app.services.upstream() == null) {
+            throw new ApiException(503, "upstream_not_configured",
+                    "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
+        }
+        String owner = Owners.resolve(req, resp);
+        admit(owner);
+        Answer answer;
+        try {
+            answer = begin(owner, chat);
+        } catch (ConversationNotFoundException e) {
+            app.registry.release(owner);
+            throw new ApiException(404, "conversation_not_found", "There is no conversation with that id.");
+        } catch (RuntimeException e) {
+            app.registry.release(owner);
+            throw e;
+        }
+        app.registry.add(answer);
+        app.executor.execute(answer);
+        SseConnection connection = SseConnection.open(req, resp, answer.log()::wake);
+        app.executor.execute(new EventRelay(answer, connection, 0, app.settings.pingInterval()));
+    }
+
+    private void admit(String owner) {
+        AnswerRegistry.Admission admission = app.registry.admit(owner);
+        switch (admission) {
+            case OWNER_LIMIT -> throw new ApiException(429, "too_many_answers",
+                    "You already have " + app.settings.maxAnswersPerOwner() + " answers streaming; wait for one to end.");
+            case GLOBAL_LIMIT -> throw new ApiException(429, "server_busy",
+                    "The server is streaming as many answers as it may; try again shortly.");
+            case ADMITTED -> {
+            }
+        }
+    }
+
+    private Answer begin(String owner, ChatRequest chat) throws ConversationNotFoundException {
+        String messageId = UUID.randomUUID().toString();
+        Started started = app.store.begin(new AnswerStart(owner, chat.conversationId(),
+                UUID.randomUUID().toString(), messageId, chat.message(), chat.model(), Instant.now()));
+        List<Turn> messages = new ArrayList<>(started.history());
+        messages.add(new Turn("user", chat.message()));
+        ClaudeRequest request = new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
+                chat.temperature(), chat.thinkingBudget(), messages);
+        return new Answer(messageId, started.conversationId(), owner, request, app.services,
+                ended -> app.registry.release(owner));
+    }
+}

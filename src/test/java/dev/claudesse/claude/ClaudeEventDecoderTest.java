@@ -1,0 +1,93 @@
+package dev.claudesse.claude;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ClaudeEventDecoderTest {
+
+    private final List<String> calls = new ArrayList<>();
+    private Usage lastUsage;
+    private final ClaudeEventDecoder decoder = new ClaudeEventDecoder(new ObjectMapper(), new ClaudeStreamListener() {
+        public void onMessageStart(String model, Usage usage) {
+            calls.add("start " + model);
+            lastUsage = usage;
+        }
+
+        public void onText(String text) {
+            calls.add("text " + text);
+        }
+
+        public void onThinking(String text) {
+            calls.add("thinking " + text);
+        }
+
+        public void onUsage(Usage usage, boolean fromMessageDelta) {
+            lastUsage = usage;
+        }
+
+        public void onStopReason(String stopReason) {
+            calls.add("stop_reason " + stopReason);
+        }
+
+        public void onMessageStop() {
+            calls.add("message_stop");
+        }
+
+        public void onError(String type, String message) {
+            calls.add("error " + type + " " + message);
+        }
+    });
+
+    @Test
+    void textAndThinkingDeltasAreTold() {
+        decoder.onEvent("content_block_delta", "{\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}", "");
+        decoder.onEvent("content_block_delta", "{\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hmm\"}}", "");
+        assertEquals(List.of("text Hi", "thinking hmm"), calls);
+    }
+
+    @Test
+    void toolInputSignaturesAndUnknownThingsAreIgnored() {
+        decoder.onEvent("content_block_delta", "{\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\"}}", "");
+        decoder.onEvent("content_block_delta", "{\"delta\":{\"type\":\"signature_delta\",\"signature\":\"x\"}}", "");
+        decoder.onEvent("content_block_delta", "{\"delta\":{\"type\":\"future_delta\",\"text\":\"no\"}}", "");
+        decoder.onEvent("future_event", "{\"whatever\":1}", "");
+        decoder.onEvent("ping", "{\"type\":\"ping\"}", "");
+        assertEquals(List.of(), calls);
+    }
+
+    @Test
+    void usageIsCumulativeTheLastValueStands() {
+        decoder.onEvent("message_start", "{\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":25,"
+                + "\"cache_creation_input_tokens\":3000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":1000,"
+                + "\"ephemeral_1h_input_tokens\":2000},\"cache_read_input_tokens\":500,\"output_tokens\":1}}}", "");
+        decoder.onEvent("message_delta", "{\"delta\":{\"stop_reason\":null},\"usage\":{\"output_tokens\":10}}", "");
+        decoder.onEvent("message_delta", "{\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":27}}", "");
+        assertEquals(new Usage(25, 27, 3000, 1000, 2000, 500), lastUsage);
+        assertEquals(List.of("start m", "stop_reason end_turn"), calls);
+    }
+
+    @Test
+    void laterInputCountsReplaceEarlierOnes() {
+        decoder.onEvent("message_start", "{\"message\":{\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}", "");
+        decoder.onEvent("message_delta", "{\"delta\":{},\"usage\":{\"input_tokens\":7,\"output_tokens\":3}}", "");
+        assertEquals(new Usage(7, 3, 0, 0, 0, 0), lastUsage);
+    }
+
+    @Test
+    void errorEventsAreTold() {
+        decoder.onEvent("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", "");
+        assertEquals(List.of("error overloaded_error Overloaded"), calls);
+    }
+
+    @Test
+    void notJsonIsAMalformedStream() {
+        assertThrows(ClaudeEventDecoder.MalformedUpstreamException.class,
+                () -> decoder.onEvent("content_block_delta", "{nope", ""));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.claudesse.dev;
+
+import dev.claudesse.testsupport.EmbeddedApp;
+
+import java.util.Map;
+
+/**
+ * The README's run command: the webapp on embedded Tomcat at http://localhost:PORT/ (default 8080).
+ * Settings come from the environment or -D system properties, as in any deployment.
+ */
+public final class DevServer {
+
+    public static void main(String[] args) throws Exception {
+        String port = System.getenv().getOrDefault("PORT", System.getProperty("PORT", "8080"));
+        EmbeddedApp app = EmbeddedApp.start(Integer.parseInt(port), Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                app.close();
+            } catch (Exception e) {
+                System.err.println("stopping: " + e.getMessage());
+            }
+        }));
+        System.out.println("claude-sse is running at http://localhost:" + app.port() + "/  (Ctrl+C stops it)");
+        app.await();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.claudesse.fake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake Claude Messages API over real HTTP/1.1 on 127.0.0.1: {@code POST /v1/messages} gets the next
+ * enqueued {@link Script}, in FIFO order, one per request. Plain sockets (not an HTTP server library)
+ * so it can reset connections and see exactly when the client closes one.
+ *
+ * <pre>{@code
+ * try (FakeClaude claude = FakeClaude.start()) {
+ *     claude.enqueue(Script.transcript("plain_text"));
+ *     // point the client at claude.baseUrl() ...
+ * }
+ * }</pre>
+ */
+public final class FakeClaude implements AutoCloseable {
+
+    private final ServerSocket serverSocket;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Deque<Script> scripts = new ArrayDeque<>();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+    private final Set<FakeConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final AtomicInteger unserved = new AtomicInteger();
+    private final Object streamLock = new Object();
+    private FakeConnection lastStreamConnection;
+    private volatile boolean closed;
+
+    private FakeClaude(ServerSocket serverSocket) {
+        this.serverSocket = serverSocket;
+    }
+
+    /** Starts a fake on a free port of 127.0.0.1. */
+    public static FakeClaude start() {
+        try {
+            ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            FakeClaude fake = new FakeClaude(socket);
+            fake.threads.submit(fake::acceptLoop);
+            return fake;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** For example {@code http://127.0.0.1:41234}, without a trailing slash. */
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + serverSocket.getLocalPort());
+    }
+
+    /** Adds the answer to a future request; answers go out in the order they were enqueued. */
+    public FakeClaude enqueue(Script script) {
+        synchronized (scripts) {
+            scripts.add(script);
+        }
+        return this;
+    }
+
+    /** Every request received so far, in arrival order. */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The next request not yet taken; fails the test if none arrives within the timeout. */
+    public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
+        RecordedRequest request = untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (request == null) {
+            throw new AssertionError("no request reached the fake within " + timeout);
+        }
+        return request;
+    }
+
+    /** Requests that found no script (answered 500) or used another route (answered 404). */
+    public int unservedRequests() {
+        return unserved.get();
+    }
+
+    /** Scripts enqueued but not yet used. */
+    public int pendingScripts() {
+        synchronized (scripts) {
+            return scripts.size();
+        }
+    }
+
+    /**
+     * When the fake noticed that the client closed the connection of the most recent streaming
+     * response (end of stream, a reset, or a failed write). Closes by the fake itself do not count.
+     * After a complete response the client may keep the connection for reuse: then this waits.
+     * Waits for the streaming request too if it has not arrived yet; fails the test on timeout.
+     */
+    public Instant awaitClientClose(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        FakeConnection connection;
+        synchronized (streamLock) {
+            while ((connection = lastStreamConnection) == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no streaming response was started within " + timeout);
+                }
+                TimeUnit.NANOSECONDS.timedWait(streamLock, left);
+            }
+        }
+        return connection.awaitClientClose(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    /** Stops listening and closes every connection at once. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // Closing is best effort.
+        }
+        connections.forEach(FakeConnection::close);
+        threads.shutdownNow();
+    }
+
+    /** Called by a connection's reader for each complete request: records it and picks its script. */
+    FakeConnection.Exchange arrived(String method, String path, Map<String, List<String>> headers, String body,
+                                    FakeConnection connection) {
+        Script script;
+        RecordedRequest request;
+        synchronized (scripts) {
+            String requestId = "req_fake_" + (requests.size() + 1);
+            request = new RecordedRequest(method, path, headers, body, Instant.now(), requestId, connection.number());
+            script = pickScript(method, path);
+            requests.add(request);
+        }
+        untaken.add(request);
+        if (script.streaming()) {
+            synchronized (streamLock) {
+                lastStreamConnection = connection;
+                streamLock.notifyAll();
+            }
+        }
+        return new FakeConnection.Exchange(request, script);
+    }
+
+    private Script pickScript(String method, String path) {
+        if (!"POST".equals(method) || !"/v1/messages".equals(path)) {
+            unserved.incrementAndGet();
+            return Script.error(404, "not_found_error", "The fake only serves POST /v1/messages, not " + method + " " + path);
+        }
+        Script script = scripts.poll();
+        if (script == null) {
+            unserved.incrementAndGet();
+            return Script.error(500, "api_error", "FakeClaude: no script enqueued for this request");
+        }
+        return script;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket socket = serverSocket.accept();
+                FakeConnection connection = new FakeConnection(socket, connectionCount.incrementAndGet(), this);
+                connections.add(connection);
+                try {
+                    threads.submit(() -> {
+                        try {
+                            connection.serve();
+                        } finally {
+                            connections.remove(connection);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    connection.close(); // The fake closed meanwhile.
+                }
+            } catch (IOException e) {
+                if (!closed) {
+                    System.err.println("FakeClaude: accept failed: " + e);
+                }
+            }
+        }
+    }
+}

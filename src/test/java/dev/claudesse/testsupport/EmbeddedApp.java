@@ -1,0 +1,86 @@
+package dev.claudesse.testsupport;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The webapp (webapp/ with its web.xml, classes from the class path) on a real embedded Tomcat with
+ * real sockets. Settings go in as context parameters, the way an operator's context.xml would.
+ */
+public final class EmbeddedApp implements AutoCloseable {
+
+    private final Tomcat tomcat;
+    private final Context context;
+
+    private EmbeddedApp(Tomcat tomcat, Context context) {
+        this.tomcat = tomcat;
+        this.context = context;
+    }
+
+    public static EmbeddedApp start(int port, Map<String, String> settings) throws IOException, LifecycleException {
+        Path base = Files.createTempDirectory("claude-sse-tomcat");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Files.createDirectories(base.resolve("webapps"));
+        tomcat.getHost().setAppBase(base.resolve("webapps").toString());
+        // Tomcat's embedded defaults include a JSP servlet this app neither needs nor ships.
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Context context = tomcat.addWebapp("", webappDirectory().getAbsolutePath());
+        ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
+        Wrapper files = Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
+        files.addInitParameter("listings", "false");
+        files.setLoadOnStartup(1);
+        context.addServletMappingDecoded("/", "default");
+        Tomcat.addDefaultMimeTypeMappings(context);
+        settings.forEach(context::addParameter);
+        tomcat.start();
+        return new EmbeddedApp(tomcat, context);
+    }
+
+    /** webapp/ of the project, found from the working directory Maven runs in. */
+    static File webappDirectory() {
+        File dir = new File("webapp");
+        if (!new File(dir, "WEB-INF/web.xml").isFile()) {
+            throw new IllegalStateException("run from the project folder: webapp/WEB-INF/web.xml not found");
+        }
+        return dir;
+    }
+
+    public int port() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    /** Blocks the caller until the server is stopped (for the run command). */
+    public void await() {
+        tomcat.getServer().await();
+    }
+
+    @Override
+    public void close() throws LifecycleException {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}
