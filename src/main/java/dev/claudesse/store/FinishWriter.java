@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>An answer is written at once when the database is up; while it is down the writer retries with
  * backoff, then appends the answer to the spool file. While the spool has entries, new answers go to the
  * spool too (the database is taken as down), and the writer tries to apply the spool every
- * spoolRetryInterval. Writing is idempotent, so applying an entry twice does no harm. An entry the
- * database refuses while it is reachable (bad data) is moved to a rejected file for an operator, so it
- * cannot block the spool forever.
+ * spoolRetryInterval. Writing is idempotent, so applying an entry twice does no harm. An answer the
+ * database refuses while it is reachable (bad data, e.g. a cost too large for its column) is moved to a
+ * rejected file for an operator, so it cannot hold up the others or block the spool forever.
  */
 final class FinishWriter {
 
@@ -30,7 +30,11 @@ final class FinishWriter {
         boolean isReachable();
     }
 
+    private static final int MAX_REFUSALS = 3;
     private static final System.Logger LOG = System.getLogger(FinishWriter.class.getName());
+    /** Put in the queue by close() to wake the thread at once; never written. */
+    private static final AnswerEnd WAKE_UP = new AnswerEnd("", AnswerStatus.STREAMING, null, null, null, null,
+            null, false, null, null, null, null, null);
 
     private final Target target;
     private final FinishSpool spool;
@@ -113,6 +117,7 @@ final class FinishWriter {
     /** Writes what is queued (one try each, the spool for the rest) and stops, waiting at most maxWait. */
     void close(Duration maxWait) {
         closing.countDown();
+        queue.add(WAKE_UP);
         try {
             thread.join(maxWait);
         } catch (InterruptedException e) {
@@ -123,8 +128,10 @@ final class FinishWriter {
         }
         // Answers the thread did not reach in time are kept in the spool for the next start.
         for (AnswerEnd end; (end = queue.poll()) != null; ) {
-            toSpool(end);
-            pending.decrementAndGet();
+            if (end != WAKE_UP) {
+                toSpool(end);
+                pending.decrementAndGet();
+            }
         }
     }
 
@@ -136,7 +143,7 @@ final class FinishWriter {
                     drainSpool();
                     nextDrainNanos = System.nanoTime() + policy.spoolRetryInterval().toNanos();
                 }
-                if (end != null) {
+                if (end != null && end != WAKE_UP) {
                     handle(end);
                     pending.decrementAndGet();
                 }
@@ -159,14 +166,20 @@ final class FinishWriter {
         }
     }
 
+    /** True when the answer was written (or refused for good and set aside); false: spool it. */
     private boolean writeWithRetry(AnswerEnd end) {
         long deadline = System.nanoTime() + policy.giveUpAfter().toNanos();
         long delayMillis = policy.initialDelay().toMillis();
+        int refusals = 0;
         while (true) {
             try {
                 target.write(end);
                 return true;
             } catch (SQLException e) {
+                // A database that is up but keeps refusing this answer will not change its mind.
+                if (target.isReachable() && ++refusals >= MAX_REFUSALS) {
+                    return reject(end, e);
+                }
                 if (isClosing() || System.nanoTime() + delayMillis * 1_000_000 - deadline > 0) {
                     LOG.log(Level.WARNING, "database unavailable, spooling answer " + end.messageId() + ": " + e);
                     return false;
@@ -186,18 +199,20 @@ final class FinishWriter {
             target.write(end);
             return true;
         } catch (SQLException e) {
-            if (!target.isReachable()) {
-                return false;
-            }
-            LOG.log(Level.ERROR, "the database refuses spooled answer " + end.messageId() + ", moving it to "
-                    + rejected.file() + ": " + e);
-            try {
-                rejected.append(end);
-                return true;
-            } catch (IOException io) {
-                LOG.log(Level.ERROR, "cannot write " + rejected.file() + ": " + io);
-                return false;
-            }
+            return target.isReachable() && reject(end, e);
+        }
+    }
+
+    /** Sets aside an answer the database refuses, for an operator; true when that worked. */
+    private boolean reject(AnswerEnd end, SQLException cause) {
+        LOG.log(Level.ERROR, "the database refuses answer " + end.messageId() + ", moving it to "
+                + rejected.file() + ": " + cause);
+        try {
+            rejected.append(end);
+            return true;
+        } catch (IOException io) {
+            LOG.log(Level.ERROR, "cannot write " + rejected.file() + ": " + io);
+            return false;
         }
     }
 

@@ -43,7 +43,7 @@ final class StoreFixtures {
         };
         boolean failed = status == AnswerStatus.ERROR;
         return new AnswerEnd(messageId, status, stopReason, text, "thought about " + text, usage(120, 34),
-                cost == null ? null : new BigDecimal(cost), false, "req_" + messageId.substring(0, 8),
+                cost == null ? null : new BigDecimal(cost), false, "req_" + messageId,
                 failed ? "overloaded_error" : null, failed ? "Overloaded" : null,
                 T0.plusMillis(250), T0.plusMillis(1500));
     }
