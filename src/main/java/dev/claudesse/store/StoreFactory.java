@@ -3,6 +3,8 @@ package dev.claudesse.store;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 import javax.naming.InitialContext;
+import javax.naming.NameNotFoundException;
+import javax.naming.NoInitialContextException;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -95,7 +97,8 @@ public final class StoreFactory {
 
     /**
      * The JNDI resource when it exists. A name set explicitly must exist: falling back to H2 then would hide
-     * a broken production setup. The default name may be absent (no container resource configured).
+     * a broken production setup. The default name may be absent (no resource declared, or no JNDI at all),
+     * but a declared resource that fails to load is an error too.
      */
     static Choice choose(Function<String, String> settings, Path dataDir) {
         String configured = blankToNull(settings.apply(JNDI_SETTING));
@@ -105,13 +108,16 @@ public final class StoreFactory {
             if (found instanceof DataSource dataSource) {
                 return new Choice(dataSource, "JNDI DataSource " + name, null);
             }
-            throw new IllegalStateException(JNDI_SETTING + ": " + name + " is a " + found.getClass().getName()
-                    + ", not a javax.sql.DataSource");
-        } catch (NamingException e) {
+            throw new IllegalStateException(JNDI_SETTING + ": " + name + " is a "
+                    + (found == null ? "null" : found.getClass().getName()) + ", not a javax.sql.DataSource");
+        } catch (NameNotFoundException | NoInitialContextException e) {
             if (configured != null) {
                 throw new IllegalStateException(JNDI_SETTING + " names " + name
                         + " but the container has no such resource: " + e.getMessage(), e);
             }
+        } catch (NamingException e) {
+            throw new IllegalStateException("the JNDI resource " + name + " is declared but cannot be loaded: "
+                    + e.getMessage(), e);
         }
         JdbcConnectionPool pool = embeddedH2(dataDir);
         return new Choice(pool, "embedded H2 database in " + dataDir, pool::dispose);
