@@ -17,8 +17,13 @@ fi
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-system-packages: need root to install ${missing[*]}" >&2; exit 1; }
-  sudo="sudo"
+  if ! command -v sudo >/dev/null || ! sudo -n true 2>/dev/null; then
+    echo "install-system-packages: NOT INSTALLED (need root): ${missing[*]}" >&2
+    # In CI a missing install step must fail; on a developer's machine the tests that need them skip loudly.
+    [ "${CI:-}" = "true" ] && exit 1
+    exit 0
+  fi
+  sudo="sudo -n"
 fi
 
 echo "install-system-packages: installing ${missing[*]}"
