@@ -55,7 +55,8 @@ final class SseConnection implements AsyncListener {
             }
             out.flush();
             return true;
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException too: containers signal a recycled or errored response in various ways
             closeLocked();
             return false;
         } finally {
@@ -100,9 +101,8 @@ final class SseConnection implements AsyncListener {
     }
 
     /**
-     * Waits for a write in progress before marking the connection closed: once this listener returns,
-     * the container recycles the request and response for the next request, and a late write from the
-     * relay thread would otherwise land in (or fail) that other request's response.
+     * The container is done with this response. Taking the lock waits out a write in progress, so that
+     * once this returns and the container recycles the response, we never touch it again.
      */
     private void closedByContainer() {
         lock.lock();

@@ -118,10 +118,11 @@ class BadInputIT {
     @Test
     void tooManyAnswersForOneOwner() throws Exception {
         Gate gate = new Gate();
-        fake.enqueue(Script.transcript("plain_text").gated(gate, 0));
+        fake.enqueue(Script.transcript("plain_text").gated(gate, 1));
         Browser browser = new Browser(app.baseUri());
         try (EventStreamReader first = browser.chat("{\"message\":\"one\"}")) {
             first.nextNonPing(T);
+            gate.awaitSent(1, T); // the first answer's call has reached Claude
             int upstreamCalls = fake.requests().size();
             HttpResponse<String> second = browser.send("POST", "api/chat", "application/json", "{\"message\":\"two\"}");
             assertEquals(429, second.statusCode());

@@ -364,8 +364,9 @@ class ChatStreamIT {
         gate.open();
         Browser same = new Browser(app.baseUri(), owner);
         try (EventStreamReader resumed = same.resume(messageId, 0)) {
+            assertEquals(200, resumed.status());
             List<Event> all = resumed.readToEnd(T);
-            assertEquals(facts.text(), text(all));
+            assertEquals(facts.text(), text(all), all.toString());
             assertEquals("done", last(all).type());
         }
     }
