@@ -16,6 +16,7 @@ const state = {
   conversationId: null,
   totalCost: 0,
   hasCost: false,
+  totalEstimated: false,
   nextPage: null,
   current: null, // {answer, view, question, text, thinking, messageId}
 };
@@ -108,7 +109,8 @@ function showError(view, message, onRetry) {
   view.error.hidden = false;
 }
 
-function addToTotal(cost) {
+function addToTotal(cost, estimated) {
+  if (estimated) state.totalEstimated = true;
   const n = Number(cost);
   if (cost === null || cost === undefined || !Number.isFinite(n)) return;
   state.totalCost += n;
@@ -117,7 +119,7 @@ function addToTotal(cost) {
 }
 
 function showTotal() {
-  ui.total.textContent = state.hasCost ? `Total ${money.format(state.totalCost)}` : '';
+  ui.total.textContent = state.hasCost ? `Total ${state.totalEstimated ? '≈ ' : ''}${money.format(state.totalCost)}` : '';
 }
 
 let nearBottom = true;
@@ -225,7 +227,7 @@ function handlers(current) {
         inputTokens: data.inputTokens, outputTokens: data.outputTokens, cost: data.totalCost,
         estimated: data.estimated, model: current.model,
       });
-      addToTotal(data.totalCost);
+      addToTotal(data.totalCost, data.estimated);
       savePending(current, answer);
     },
     done(data) {
@@ -303,7 +305,7 @@ async function getJson(url) {
 }
 
 async function loadConversations(more = false) {
-  const url = more && state.nextPage ? nextUrl(state.nextPage) : 'api/conversations';
+  const url = more && state.nextPage !== null ? nextUrl(state.nextPage) : 'api/conversations';
   let page;
   try {
     page = await getJson(url);
@@ -314,19 +316,23 @@ async function loadConversations(more = false) {
     return;
   }
   const items = Array.isArray(page) ? page : page.conversations || [];
-  items.sort((a, b) => String(b.updated ?? '').localeCompare(String(a.updated ?? '')));
+  items.sort((a, b) => String(updatedOf(b)).localeCompare(String(updatedOf(a))));
   if (!more) ui.list.replaceChildren();
   for (const c of items) ui.list.append(conversationItem(c));
-  state.nextPage = Array.isArray(page) ? null : page.next || null;
-  ui.more.hidden = !state.nextPage;
+  state.nextPage = Array.isArray(page) ? null : page.nextOffset ?? page.next ?? null;
+  ui.more.hidden = state.nextPage === null;
   ui.historyNote.hidden = ui.list.childElementCount > 0 ? true : false;
   if (!ui.list.childElementCount) ui.historyNote.textContent = 'No conversations yet.';
   markActive();
 }
 
-/** `next` may be a ready relative URL or a bare cursor. */
+/** The next page: an offset (what the server sends), or a ready relative URL. */
 function nextUrl(next) {
-  return /^api\/|\?/.test(next) ? next : `api/conversations?cursor=${encodeURIComponent(next)}`;
+  return typeof next === 'string' && /^api\//.test(next) ? next : `api/conversations?offset=${encodeURIComponent(next)}`;
+}
+
+function updatedOf(c) {
+  return c.updatedAt ?? c.updated ?? c.createdAt ?? '';
 }
 
 function conversationItem(c) {
@@ -336,7 +342,7 @@ function conversationItem(c) {
   button.dataset.id = c.id;
   button.append(el('span', 'conversation-title', c.title || 'Untitled'));
   const details = [];
-  if (c.updated) details.push(new Date(c.updated).toLocaleString());
+  if (updatedOf(c)) details.push(new Date(updatedOf(c)).toLocaleString());
   if (c.totalCost !== undefined && c.totalCost !== null) details.push(formatCost(c.totalCost));
   if (details.length) button.append(el('span', 'conversation-meta', details.join(' · ')));
   button.addEventListener('click', () => {
@@ -363,6 +369,7 @@ function resetChat(title = 'New chat') {
   state.conversationId = null;
   state.totalCost = 0;
   state.hasCost = false;
+  state.totalEstimated = false;
   showTotal();
   ui.title.textContent = title;
   ui.messages.replaceChildren(ui.empty);
@@ -388,19 +395,20 @@ async function openConversation(id, pending = null) {
   let stillStreaming = null;
   for (const m of conversation?.messages || []) {
     if (pending && m.id === pending.messageId) continue;
-    if (m.role === 'user') addUserMessage(m.content ?? '');
+    if (m.role === 'user') addUserMessage(textOf(m));
     else if (m.role === 'assistant') {
       const view = savedAnswer(m);
-      if (m.status === 'streaming' && !pending) stillStreaming = { messageId: m.id, view, text: m.content };
+      if (m.status === 'streaming' && !pending) stillStreaming = { messageId: m.id, view };
     }
   }
-  if (conversation && conversation.totalCost !== undefined && conversation.totalCost !== null) {
-    state.totalCost = Number(conversation.totalCost) || 0;
+  if (Number(conversation?.totalCost) > 0) {
+    state.totalEstimated = Boolean(conversation.totalCostEstimated);
+    state.totalCost = Number(conversation.totalCost);
     state.hasCost = true;
     showTotal();
   }
   if (pending) {
-    if (!conversation?.messages?.some(m => m.role === 'user' && m.content === pending.question)) {
+    if (!conversation?.messages?.some(m => m.role === 'user' && textOf(m) === pending.question)) {
       addUserMessage(pending.question);
     }
     follow(pending, addAssistantMessage());
@@ -412,16 +420,27 @@ async function openConversation(id, pending = null) {
   scrollDown(true);
 }
 
+/** A message's text: the server sends `text`; `content` is accepted too. */
+function textOf(m) {
+  return m.text ?? m.content ?? '';
+}
+
 function savedAnswer(m) {
   const view = addAssistantMessage();
   view.body.removeAttribute('aria-live'); // only the answer being written is announced
-  renderInto(view.body, m.content ?? '');
-  const notes = { stopped: 'stopped', interrupted: 'interrupted', error: 'failed' };
+  renderInto(view.body, textOf(m));
+  if (m.thinking) {
+    view.thinking.hidden = false;
+    view.thinking.querySelector('.thinking-text').textContent = m.thinking;
+  }
+  const usage = m.usage || m;
+  const notes = { stopped: 'stopped', interrupted: 'interrupted', error: 'failed', streaming: 'still being written' };
   showMeta(view, {
-    inputTokens: m.inputTokens, outputTokens: m.outputTokens, cost: m.cost, estimated: m.costEstimated,
+    inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cost: m.cost, estimated: m.costEstimated,
     model: m.model, note: notes[m.status],
   });
-  if (m.status === 'error') showError(view, m.errorMessage || m.error?.message || 'This answer failed.');
+  if (m.status === 'error') showError(view, m.error?.message || m.errorMessage || 'This answer failed.');
+  view.article.dataset.messageId = m.id;
   return view;
 }
 
@@ -476,6 +495,11 @@ ui.toggle.addEventListener('click', () => {
   const open = !ui.sidebar.classList.contains('open');
   ui.sidebar.classList.toggle('open', open);
   ui.toggle.setAttribute('aria-expanded', String(open));
+});
+
+// At phone width the list lies over the chat: a tap beside it closes it.
+document.querySelector('.chat').addEventListener('click', event => {
+  if (ui.sidebar.classList.contains('open') && !ui.toggle.contains(event.target)) closeSidebar();
 });
 
 function closeSidebar() {

@@ -1,10 +1,13 @@
 package dev.claudesse.web;
 
 import dev.claudesse.fake.FakeClaude;
+import dev.claudesse.store.AnswerStatus;
 import dev.claudesse.store.StoredAnswer;
 import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.ScriptControl;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +43,9 @@ final class JsFixture implements AutoCloseable {
 
     static JsFixture start(String contextPath) throws Exception {
         FakeClaude fake = FakeClaude.start();
+        Path dataDir = Files.createTempDirectory("claude-sse-js");
         EmbeddedApp app = EmbeddedApp.start(0, Map.of(
+                "CLAUDE_SSE_DATA_DIR", dataDir.toString(),
                 "ANTHROPIC_API_KEY", KEY,
                 "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
                 "CLAUDE_SSE_PING_SECONDS", "2",
@@ -56,11 +61,11 @@ final class JsFixture implements AutoCloseable {
         return env;
     }
 
-    /** The answer as the store kept it; owner is what Owners makes of the request ("anon:<cookie>"). */
+    /** The answer as the store kept it once it ended; owner is what Owners makes of the request ("anon:<cookie>"). */
     private Optional<Map<String, Object>> saved(String owner, String messageId) {
         App running = App.from(app.context().getServletContext());
         Optional<StoredAnswer> stored = running.store.findAnswer(owner, messageId);
-        return stored.map(s -> {
+        return stored.filter(s -> s.end().status() != AnswerStatus.STREAMING).map(s -> {
             Map<String, Object> out = new HashMap<>();
             out.put("text", s.end().text());
             out.put("status", s.end().status().wireName());
