@@ -323,4 +323,26 @@ class ConversationsIT {
         page.path("conversations").forEach(c -> ids.add(c.path("id").asText()));
         return ids;
     }
+
+    @Test
+    void anAnswerNoLongerInMemoryReplaysFromTheStore() throws Exception {
+        fake.enqueue(Script.transcript("plain_text"));
+        Chat first = chat(alice, body("hello", null));
+        savedConversation(alice, first.conversationId());
+        app.close();
+        startApp(); // memory is gone; the store is not
+        try (EventStreamReader replay = alice.resume(first.messageId(), 0)) {
+            assertEquals(200, replay.status());
+            List<Event> events = replay.readToEnd(T);
+            assertEquals(List.of("start", "chunk", "cost", "done"), events.stream().map(Event::type).toList());
+            assertTrue(json(events.get(0)).path("replayed").asBoolean());
+            assertEquals("1", events.get(0).id());
+            assertEquals(text(first.events()), text(events));
+            assertEquals(0, first.cost().path("totalCost").decimalValue()
+                    .compareTo(json(events.get(2)).path("totalCost").decimalValue()));
+            assertEquals(json(last(first.events())).path("stopReason").asText(),
+                    json(events.get(3)).path("stopReason").asText());
+        }
+        assertEquals(404, bob.send("GET", "api/chat/" + first.messageId() + "/stream", null, null).statusCode());
+    }
 }
