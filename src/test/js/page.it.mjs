@@ -243,6 +243,27 @@ test('an upstream error is shown in place after the retries, and Retry asks agai
   await page.close();
 });
 
+test('native EventSource follows an answer on the resume URL, as docs/protocol.md shows', async () => {
+  const { page, problems } = await open();
+  const facts = await control('facts/plain_text');
+  await control('enqueue', { transcript: 'plain_text' });
+  await ask(page, 'hi');
+  await finished(page);
+  const messageId = await lastAnswer(page).getAttribute('data-message-id');
+  const followed = await page.evaluate(id => new Promise((resolve, reject) => {
+    let text = '';
+    const source = new EventSource(`api/chat/${id}/stream?lastEventId=1`);
+    source.addEventListener('chunk', e => { text += JSON.parse(e.data).text; });
+    source.addEventListener('done', e => { source.close(); resolve({ text, done: JSON.parse(e.data), last: e.lastEventId }); });
+    source.onerror = () => { source.close(); reject(new Error('EventSource failed')); };
+  }), messageId);
+  assert.equal(followed.text, facts.text);
+  assert.equal(followed.done.messageId, messageId);
+  assert.match(followed.last, /^\d+$/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the demo upstream shows a banner; the page works at phone width', async () => {
   const { page, problems } = await open(DEMO);
   await page.locator('#demo-banner').waitFor({ state: 'visible' });
