@@ -243,7 +243,8 @@ function handlers(current) {
       paint();
       view.status.textContent = '';
       view.article.dataset.state = 'error';
-      showError(view, data.message || 'Something went wrong.', () => retry(current));
+      const canRetry = typeof current.question === 'string' && current.question.trim() !== '';
+      showError(view, data.message || 'Something went wrong.', canRetry ? () => retry(current) : null);
     },
   };
 }
