@@ -98,6 +98,13 @@ public final class FakeClaude implements AutoCloseable {
     }
 
     /** Scripts enqueued but not yet used. */
+    /** Forgets scripts no request used, e.g. after an answer stopped before it called Claude. */
+    public void clearScripts() {
+        synchronized (scripts) {
+            scripts.clear();
+        }
+    }
+
     public int pendingScripts() {
         synchronized (scripts) {
             return scripts.size();

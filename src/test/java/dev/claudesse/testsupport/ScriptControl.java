@@ -82,6 +82,7 @@ public final class ScriptControl implements AutoCloseable {
             String method = exchange.getRequestMethod();
             Object answer = switch (path[0]) {
                 case "enqueue" -> enqueue(JSON.readTree(exchange.getRequestBody()));
+                case "clear" -> clear();
                 case "gates" -> gate(method, path, query(exchange));
                 case "facts" -> facts(path[1]);
                 case "saved" -> saved(query(exchange));
@@ -91,6 +92,11 @@ public final class ScriptControl implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             reply(exchange, 400, Map.of("error", String.valueOf(e)));
         }
+    }
+
+    private Map<String, Object> clear() {
+        fake.clearScripts();
+        return Map.of("cleared", true);
     }
 
     private Map<String, Object> enqueue(JsonNode spec) {
