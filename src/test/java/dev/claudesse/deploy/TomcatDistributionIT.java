@@ -1,0 +1,17 @@
+package dev.claudesse.deploy;
+
+import dev.claudesse.testsupport.AppServer;
+import dev.claudesse.testsupport.Distributions;
+import dev.claudesse.testsupport.TomcatServer;
+
+import java.util.List;
+import java.util.Map;
+
+/** The WAR on the real Apache Tomcat distribution, configured by conf/tomcat/context.xml. */
+class TomcatDistributionIT extends DeployedWarContract {
+
+    @Override
+    AppServer startServer(Map<String, String> env) throws Exception {
+        return TomcatServer.start("tomcat", env, Map.of(), List.of(Distributions.postgresDriverJar()));
+    }
+}
