@@ -1,0 +1,110 @@
+package dev.claudesse.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark's load client, run as its own process: waits for the app's health check, sets BenchClaude's
+ * answer shape, runs unmeasured warm-up answers, then opens C concurrent answers and prints a table and one
+ * JSON line (see docs/performance.md). Stops by itself when every answer ended or the time bound passed.
+ *
+ * <pre>java -cp ... dev.claudesse.bench.LoadClient --level c1000 --url http://127.0.0.1:8080
+ *     --fake-url http://127.0.0.1:PORT --app-pid PID [--answers N --deltas N --size B --interval-ms I
+ *     --ramp-ms R --warmup-answers W --timeout-ms T --direct --json-out FILE]</pre>
+ */
+public final class LoadClient {
+
+    private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
+    private static final StreamShape WARMUP_SHAPE = new StreamShape(100, 48, 5);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options = LoadOptions.parse(args);
+        LoadReport report = new LoadClient().run(options);
+        System.out.print(report.table());
+        System.out.println(report.toJson());
+        if (options.jsonOut() != null) {
+            Files.writeString(Path.of(options.jsonOut()), report.toJson() + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        System.exit(0);
+    }
+
+    LoadReport run(LoadOptions options) throws IOException, InterruptedException {
+        LoadTarget target = LoadTarget.of(options.url(), options.direct());
+        if (!options.direct()) {
+            awaitHealth(options.url(), options.waitHealthSeconds());
+        }
+        long fakePid = 0;
+        if (options.warmupAnswers() > 0) {
+            fakePid = configureFake(options.fakeUrl(), WARMUP_SHAPE);
+            RunFigures warm = new LoadRun(target, options.warmupAnswers(), 0, 60_000, 0).run();
+            System.err.printf("warm-up: %d completed, %d failed %s%n", warm.completed, warm.failed, warm.failures);
+        }
+        fakePid = configureFake(options.fakeUrl(), options.shape());
+        if (options.warmupAnswers() > 0) {
+            Thread.sleep(2_000); // let the app settle (and its GC catch up) before the idle reading
+        }
+        Double loadAverage = ProcStats.loadAverage();
+        long idleResident = options.appPid() > 0 ? ProcStats.residentBytes(options.appPid()) : -1;
+        Resources before = Resources.now(options.appPid(), fakePid);
+        long start = System.nanoTime();
+        RunFigures figures = new LoadRun(target, options.answers(), options.rampMillis(), options.timeoutMillis(),
+                options.appPid()).run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Resources after = Resources.now(options.appPid(), fakePid);
+        return LoadReport.of(options, figures, before, after, idleResident, seconds, loadAverage);
+    }
+
+    /** Sets the fake's default answer shape (the app does not forward our headers) and returns its pid. */
+    private long configureFake(String fakeUrl, StreamShape shape) throws IOException, InterruptedException {
+        if (fakeUrl == null) {
+            return 0; // the fake was started with the right shape already
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stripSlash(fakeUrl) + "/bench/config"))
+                .header(StreamShape.DELTAS, String.valueOf(shape.deltas()))
+                .header(StreamShape.SIZE, String.valueOf(shape.size()))
+                .header(StreamShape.INTERVAL, String.valueOf(shape.intervalMillis()))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Matcher pid = PID.matcher(response.body());
+        if (response.statusCode() != 200 || !pid.find()) {
+            throw new IOException("BenchClaude did not accept its configuration: " + response.body());
+        }
+        return Long.parseLong(pid.group(1));
+    }
+
+    private void awaitHealth(String url, int seconds) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stripSlash(url) + "/api/health"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no 200 from " + url + "/api/health within " + seconds + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}
