@@ -28,7 +28,7 @@ public final class AnswerServlet extends ApiServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Answer answer = answer(req, "stream");
         int from = lastEventId(req);
-        SseConnection connection = SseConnection.open(req, resp, answer.log()::wake);
+        SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
         app.executor.execute(new EventRelay(answer, connection, from, app.settings.pingInterval()));
     }
 
