@@ -1,5 +1,7 @@
 package dev.claudesse.claude;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.claudesse.protocol.EventStreamParser;
@@ -25,7 +27,7 @@ public final class ClaudeEventDecoder implements EventStreamParser.Handler {
     @Override
     public void onEvent(String type, String data, String lastEventId) {
         switch (type) {
-            case "content_block_delta" -> delta(read(data).path("delta"));
+            case "content_block_delta" -> delta(data);
             case "message_start" -> messageStart(read(data).path("message"));
             case "message_delta" -> messageDelta(read(data));
             case "message_stop" -> listener.onMessageStop();
@@ -36,10 +38,43 @@ public final class ClaudeEventDecoder implements EventStreamParser.Handler {
         }
     }
 
-    private void delta(JsonNode delta) {
-        switch (delta.path("type").asText()) {
-            case "text_delta" -> listener.onText(delta.path("text").asText());
-            case "thinking_delta" -> listener.onThinking(delta.path("thinking").asText());
+    /**
+     * The per-delta hot path: reads only delta.type and its text with the streaming parser, building
+     * no tree. Fields may come in any order.
+     */
+    private void delta(String data) {
+        String type = null;
+        String text = null;
+        try (JsonParser parser = json.getFactory().createParser(data)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedUpstreamException("a delta event that is not a JSON object", null);
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("delta") && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        parser.nextToken();
+                        switch (name) {
+                            case "type" -> type = parser.getValueAsString();
+                            case "text", "thinking" -> text = parser.getValueAsString();
+                            default -> parser.skipChildren();
+                        }
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new MalformedUpstreamException("Claude sent an event that is not JSON", e);
+        }
+        if (type == null || text == null) {
+            return;
+        }
+        switch (type) {
+            case "text_delta" -> listener.onText(text);
+            case "thinking_delta" -> listener.onThinking(text);
             default -> {
                 // input_json_delta, signature_delta, citations and future delta types carry no visible text
             }

@@ -1,5 +1,7 @@
 package dev.claudesse.stream;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.math.BigDecimal;
 
 /** The JSON bodies of the product's events, as docs/protocol.md describes them. */
@@ -8,7 +10,12 @@ final class EventPayloads {
     private EventPayloads() {
     }
 
-    record Start(String conversationId, String messageId, String model, boolean demo) {
+    /** replayed is present only on a replay from the store, whose ids start again at 1. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Start(String conversationId, String messageId, String model, boolean demo, Boolean replayed) {
+        Start(String conversationId, String messageId, String model, boolean demo) {
+            this(conversationId, messageId, model, demo, null);
+        }
     }
 
     record Status(String stage, int attempt, long delayMs, String reason) {

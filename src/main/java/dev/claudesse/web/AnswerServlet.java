@@ -1,6 +1,8 @@
 package dev.claudesse.web;
 
+import dev.claudesse.store.StoredAnswer;
 import dev.claudesse.stream.Answer;
+import dev.claudesse.stream.StoredReplay;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -26,15 +28,38 @@ public final class AnswerServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Answer answer = answer(req, "stream");
+        String messageId = messageId(req, "stream");
         int from = lastEventId(req);
-        SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
-        app.executor.execute(new EventRelay(answer, connection, from, app.settings.pingInterval()));
+        Answer answer = inMemory(req, messageId);
+        if (answer != null) {
+            SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
+            app.executor.execute(new EventRelay(answer, connection, from, app.settings.pingInterval()));
+            return;
+        }
+        replayFromStore(req, resp, messageId);
+    }
+
+    /** The answer ended long ago or before a restart: rebuild its events from the store. */
+    private void replayFromStore(HttpServletRequest req, HttpServletResponse resp, String messageId)
+            throws IOException {
+        String owner = Owners.existing(req);
+        StoredAnswer stored = owner == null ? null : app.store.findAnswer(owner, messageId).orElse(null);
+        if (stored == null) {
+            throw notFound();
+        }
+        byte[][] frames = StoredReplay.frames(app.json, stored, app.services.upstream() != null
+                && app.services.upstream().isDemo());
+        SseConnection connection = SseConnection.open(req, resp, () -> { }, () -> { });
+        connection.write(frames, 0, frames.length);
+        connection.complete();
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Answer answer = answer(req, "stop");
+        Answer answer = inMemory(req, messageId(req, "stop"));
+        if (answer == null) {
+            throw notFound();
+        }
         answer.stop();
         try {
             answer.awaitEnd(STOP_WAIT);
@@ -47,19 +72,21 @@ public final class AnswerServlet extends ApiServlet {
         writeJson(resp, body);
     }
 
-    /** The answer named in the path, if this owner may see it; anything else is a 404. */
-    private Answer answer(HttpServletRequest req, String action) {
+    /** The message id in api/chat/{id}/{action}; any other path is a 404. */
+    private static String messageId(HttpServletRequest req, String action) {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         String[] parts = path.split("/");
         if (parts.length != 3 || !parts[2].equals(action)) {
             throw notFound();
         }
-        Answer answer = app.registry.find(parts[1]);
+        return parts[1];
+    }
+
+    /** The answer if it is in memory and this owner may see it; null otherwise. */
+    private Answer inMemory(HttpServletRequest req, String messageId) {
+        Answer answer = app.registry.find(messageId);
         String owner = Owners.existing(req);
-        if (answer == null || owner == null || !owner.equals(answer.owner())) {
-            throw notFound();
-        }
-        return answer;
+        return answer != null && owner != null && owner.equals(answer.owner()) ? answer : null;
     }
 
     private static int lastEventId(HttpServletRequest req) {

@@ -1,6 +1,7 @@
 package dev.claudesse.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.claudesse.store.StoreException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,6 +42,10 @@ public abstract class ApiServlet extends HttpServlet {
             super.service(req, resp);
         } catch (ApiException e) {
             sendError(resp, e);
+        } catch (StoreException e) {
+            LOG.log(Level.WARNING, "database unavailable on " + req.getRequestURI() + ": " + e.getMessage());
+            sendError(resp, new ApiException(503, "store_unavailable",
+                    "The conversation store is unavailable; try again shortly."));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "unexpected failure on " + req.getRequestURI(), e);
             sendError(resp, new ApiException(500, "internal_error", "The server failed to handle this request."));

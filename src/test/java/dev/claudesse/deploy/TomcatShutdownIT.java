@@ -8,6 +8,8 @@ import dev.claudesse.testsupport.Browser;
 import dev.claudesse.testsupport.Distributions;
 import dev.claudesse.testsupport.EventStreamReader;
 import dev.claudesse.testsupport.EventStreamReader.Event;
+import dev.claudesse.testsupport.PostgresServer;
+import dev.claudesse.testsupport.SavedMessages;
 import dev.claudesse.testsupport.ServerLogOnFailure;
 import dev.claudesse.testsupport.TomcatServer;
 import org.junit.jupiter.api.AfterAll;
@@ -33,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Undeploying the WAR, and then stopping Tomcat, while browsers are mid-answer: every browser gets a
- * terminal retryable error, Claude's connections are closed, and Tomcat finds no leaked thread or
- * memory leak. One Tomcat: undeploy first, redeploy, then stop it.
+ * terminal retryable error, the partial answers are saved as interrupted in PostgreSQL, and Tomcat finds
+ * no leaked thread or memory leak. One Tomcat: undeploy first, redeploy, then stop it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TomcatShutdownIT {
@@ -46,16 +48,20 @@ class TomcatShutdownIT {
 
     static FakeClaude fake;
     static TomcatServer tomcat;
+    static SavedMessages saved;
 
     @RegisterExtension
     static final ServerLogOnFailure showLog = new ServerLogOnFailure(() -> tomcat == null ? null : tomcat.process());
 
     @BeforeAll
     static void start() throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        String database = postgres.createDatabase();
+        saved = new SavedMessages(postgres.dataSource(database));
         fake = FakeClaude.start();
         tomcat = TomcatServer.start("tomcat-shutdown",
                 Map.of("ANTHROPIC_API_KEY", "sk-ant-test-shutdown", "ANTHROPIC_BASE_URL", fake.baseUrl().toString()),
-                Map.of(), List.of(Distributions.postgresDriverJar()));
+                DeployedWarContract.jdbcProperties(postgres, database), List.of(Distributions.postgresDriverJar()));
     }
 
     @AfterAll
@@ -111,6 +117,7 @@ class TomcatShutdownIT {
         return stream;
     }
 
+    /** The browser's stream ends with error(shutdown, retryable), and the text it got is saved as interrupted. */
     private static void assertEndsWithShutdownError(EventStreamReader stream) throws Exception {
         try (stream) {
             List<Event> all = new ArrayList<>(stream.seen());
@@ -121,6 +128,8 @@ class TomcatShutdownIT {
             assertEquals("shutdown", error.path("type").asText(), end.data());
             assertTrue(error.path("retryable").asBoolean(), end.data());
             assertFalse(text(all).isEmpty(), "the text sent before the shutdown stands");
+            String messageId = json(all.get(0)).path("messageId").asText();
+            assertEquals(text(all), saved.await(messageId, "interrupted", T).content());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.claudesse.dev;
 
 import dev.claudesse.testsupport.EmbeddedApp;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -10,8 +11,14 @@ import java.util.Map;
  */
 public final class DevServer {
 
+    private static final String DATA_DIR = "CLAUDE_SSE_DATA_DIR";
+
     public static void main(String[] args) throws Exception {
         String port = System.getenv().getOrDefault("PORT", System.getProperty("PORT", "8080"));
+        // Tomcat's base is a new temp folder each run: keep conversations in ./data unless told otherwise.
+        if (System.getenv(DATA_DIR) == null && System.getProperty(DATA_DIR) == null) {
+            System.setProperty(DATA_DIR, Path.of("data").toAbsolutePath().toString());
+        }
         EmbeddedApp app = EmbeddedApp.start(Integer.parseInt(port), Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

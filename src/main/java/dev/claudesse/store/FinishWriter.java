@@ -1,0 +1,242 @@
+package dev.claudesse.store;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one thread that writes finished answers, so the stream never waits for the database.
+ *
+ * <p>An answer is written at once when the database is up; while it is down the writer retries with
+ * backoff, then appends the answer to the spool file. While the spool has entries, new answers go to the
+ * spool too (the database is taken as down), and the writer tries to apply the spool every
+ * spoolRetryInterval. Writing is idempotent, so applying an entry twice does no harm. An answer the
+ * database refuses while it is reachable (bad data, e.g. a cost too large for its column) is moved to a
+ * rejected file for an operator, so it cannot hold up the others or block the spool forever.
+ */
+final class FinishWriter {
+
+    /** Where answers are written: the database. */
+    interface Target {
+        void write(AnswerEnd end) throws SQLException;
+
+        boolean isReachable();
+    }
+
+    private static final int MAX_REFUSALS = 3;
+    private static final System.Logger LOG = System.getLogger(FinishWriter.class.getName());
+    /** Put in the queue by close() to wake the thread at once; never written. */
+    private static final AnswerEnd WAKE_UP = new AnswerEnd("", AnswerStatus.STREAMING, null, null, null, null,
+            null, false, null, null, null, null, null);
+
+    private final Target target;
+    private final FinishSpool spool;
+    private final FinishSpool rejected;
+    private final FinishRetry policy;
+    private final BlockingQueue<AnswerEnd> queue = new LinkedBlockingQueue<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong spooledTotal = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean spoolHasEntries;
+    private boolean stopped;
+    private long nextDrainNanos;
+
+    FinishWriter(Target target, FinishSpool spool, FinishSpool rejected, FinishRetry policy) {
+        this.target = target;
+        this.spool = spool;
+        this.rejected = rejected;
+        this.policy = policy;
+        this.spoolHasEntries = !spool.isEmpty();
+        this.thread = Thread.ofPlatform().daemon().name("claude-sse-store-writer").unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues the answer; never blocks on the database. After close() it goes straight to the spool. */
+    void submit(AnswerEnd end) {
+        synchronized (this) {
+            if (!stopped) {
+                pending.incrementAndGet();
+                queue.add(end);
+                return;
+            }
+        }
+        toSpool(end);
+    }
+
+    /** Answers queued or spooled and not yet in the database. */
+    long pendingCount() {
+        return pending.get() + (spoolHasEntries ? 1 : 0);
+    }
+
+    /** How many answers went to the spool file since start (for tests and the health check). */
+    long spooledTotal() {
+        return spooledTotal.get();
+    }
+
+    /** Applies the spool now; true when it is empty afterwards. Used at startup, before the thread runs. */
+    boolean drainSpool() {
+        if (!spoolHasEntries) {
+            return true;
+        }
+        List<AnswerEnd> ends;
+        try {
+            ends = spool.readAll();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot read the spool " + spool.file() + ": " + e);
+            return false;
+        }
+        for (AnswerEnd end : ends) {
+            if (!applySpooled(end)) {
+                return false;
+            }
+        }
+        try {
+            spool.clear();
+            spoolHasEntries = false;
+            if (!ends.isEmpty()) {
+                LOG.log(Level.INFO, "applied " + ends.size() + " spooled answers to the database");
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot empty the spool " + spool.file() + ": " + e);
+            return false;
+        }
+    }
+
+    /** Writes what is queued (one try each, the spool for the rest) and stops, waiting at most maxWait. */
+    void close(Duration maxWait) {
+        closing.countDown();
+        queue.add(WAKE_UP);
+        try {
+            thread.join(maxWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            stopped = true;
+        }
+        // Answers the thread did not reach in time are kept in the spool for the next start.
+        for (AnswerEnd end; (end = queue.poll()) != null; ) {
+            if (end != WAKE_UP) {
+                toSpool(end);
+                pending.decrementAndGet();
+            }
+        }
+    }
+
+    private void run() {
+        while (!(isClosing() && queue.isEmpty())) {
+            try {
+                AnswerEnd end = queue.poll(spoolHasEntries ? 50 : 500, TimeUnit.MILLISECONDS);
+                if (spoolHasEntries && !isClosing() && System.nanoTime() - nextDrainNanos >= 0) {
+                    drainSpool();
+                    nextDrainNanos = System.nanoTime() + policy.spoolRetryInterval().toNanos();
+                }
+                if (end != null && end != WAKE_UP) {
+                    handle(end);
+                    pending.decrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "store writer: unexpected failure", e);
+            }
+        }
+    }
+
+    private void handle(AnswerEnd end) {
+        try {
+            if (spoolHasEntries || !writeWithRetry(end)) {
+                toSpool(end);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "store writer: cannot write answer " + end.messageId(), e);
+            toSpool(end);
+        }
+    }
+
+    /** True when the answer was written (or refused for good and set aside); false: spool it. */
+    private boolean writeWithRetry(AnswerEnd end) {
+        long deadline = System.nanoTime() + policy.giveUpAfter().toNanos();
+        long delayMillis = policy.initialDelay().toMillis();
+        int refusals = 0;
+        while (true) {
+            try {
+                target.write(end);
+                return true;
+            } catch (SQLException e) {
+                // A database that is up but keeps refusing this answer will not change its mind.
+                if (target.isReachable() && ++refusals >= MAX_REFUSALS) {
+                    return reject(end, e);
+                }
+                if (isClosing() || System.nanoTime() + delayMillis * 1_000_000 - deadline > 0) {
+                    LOG.log(Level.WARNING, "database unavailable, spooling answer " + end.messageId() + ": " + e);
+                    return false;
+                }
+                LOG.log(Level.DEBUG, "database write failed, retrying in " + delayMillis + " ms: " + e);
+                if (waitForClosing(delayMillis)) {
+                    return false;
+                }
+                delayMillis = Math.min(delayMillis * 2, policy.maxDelay().toMillis());
+            }
+        }
+    }
+
+    /** Applies one spool entry; false when the database is down (keep the spool and try later). */
+    private boolean applySpooled(AnswerEnd end) {
+        try {
+            target.write(end);
+            return true;
+        } catch (SQLException e) {
+            return target.isReachable() && reject(end, e);
+        }
+    }
+
+    /** Sets aside an answer the database refuses, for an operator; true when that worked. */
+    private boolean reject(AnswerEnd end, SQLException cause) {
+        LOG.log(Level.ERROR, "the database refuses answer " + end.messageId() + ", moving it to "
+                + rejected.file() + ": " + cause);
+        try {
+            rejected.append(end);
+            return true;
+        } catch (IOException io) {
+            LOG.log(Level.ERROR, "cannot write " + rejected.file() + ": " + io);
+            return false;
+        }
+    }
+
+    private void toSpool(AnswerEnd end) {
+        try {
+            spool.append(end);
+            spoolHasEntries = true;
+            spooledTotal.incrementAndGet();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "LOST answer " + end.messageId() + ": neither the database nor the spool "
+                    + spool.file() + " can take it: " + e);
+        }
+    }
+
+    private boolean isClosing() {
+        return closing.getCount() == 0;
+    }
+
+    private boolean waitForClosing(long millis) {
+        try {
+            return closing.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.claudesse.store;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Builds the earlier turns sent to Claude as context, from a conversation's messages read newest first.
+ *
+ * <p>Claude wants the turns to start with a user message and to alternate, and the engine appends the new
+ * user message after them. So the history is made of whole pairs: a user message followed by an answer
+ * that has text. An answer with no text (failed, interrupted or still streaming) is skipped together with
+ * its question: the user usually asks again, so keeping the question would say it twice. A stopped or
+ * failed answer that has text is kept as it was. When the pairs exceed the budget, the oldest go first;
+ * a pair is never cut in half.
+ */
+final class HistoryCollector {
+
+    private final long budgetChars;
+    private final List<Turn> newestFirst = new ArrayList<>();
+    private long usedChars;
+    private String pendingAnswer;
+    private boolean full;
+
+    /** budgetChars: the most characters of history to send (tokens are about chars / 4). */
+    HistoryCollector(long budgetChars) {
+        this.budgetChars = budgetChars;
+    }
+
+    /** Takes the next older message; returns false once the budget is full and older ones are not needed. */
+    boolean offer(String role, String text) {
+        if (full) {
+            return false;
+        }
+        if ("assistant".equals(role)) {
+            pendingAnswer = text == null || text.isBlank() ? null : text;
+        } else if ("user".equals(role)) {
+            if (pendingAnswer != null) {
+                addPair(text == null ? "" : text, pendingAnswer);
+            }
+            pendingAnswer = null;
+        }
+        return !full;
+    }
+
+    private void addPair(String question, String answer) {
+        long size = (long) question.length() + answer.length();
+        if (usedChars + size > budgetChars) {
+            full = true;
+            return;
+        }
+        usedChars += size;
+        newestFirst.add(new Turn("assistant", answer));
+        newestFirst.add(new Turn("user", question));
+    }
+
+    /** The kept turns, oldest first. */
+    List<Turn> turns() {
+        List<Turn> turns = new ArrayList<>(newestFirst);
+        Collections.reverse(turns);
+        return List.copyOf(turns);
+    }
+}

@@ -1,0 +1,405 @@
+package dev.claudesse.store;
+
+import dev.claudesse.claude.Usage;
+
+import javax.sql.DataSource;
+import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The conversation store over JDBC: H2 or PostgreSQL, plain portable SQL, PreparedStatement only.
+ * begin() writes synchronously (the answer needs its history); finish() hands the answer to a
+ * {@link FinishWriter} and returns at once.
+ */
+public final class JdbcConversationStore implements ConversationStore, ConversationArchive {
+
+    /** Settings of the store; historyChars is the budget of the context sent to Claude (tokens * 4). */
+    public record Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait) {
+        public static Options defaults(Path dataDir) {
+            return new Options(dataDir, 100_000L * 4, FinishRetry.DEFAULT, Duration.ofSeconds(20));
+        }
+
+        public Options withHistoryChars(long chars) {
+            return new Options(dataDir, chars, retry, closeWait);
+        }
+
+        public Options withRetry(FinishRetry policy) {
+            return new Options(dataDir, historyChars, policy, closeWait);
+        }
+    }
+
+    static final String SPOOL_FILE = "finish-spool.jsonl";
+    static final String REJECTED_FILE = "finish-rejected.jsonl";
+
+    private static final System.Logger LOG = System.getLogger(JdbcConversationStore.class.getName());
+
+    private final DataSource dataSource;
+    private final Options options;
+    private final AutoCloseable onClose;
+    private final FinishWriter writer;
+    private final Instant openedAt = Instant.now();
+
+    private JdbcConversationStore(DataSource dataSource, Options options, AutoCloseable onClose) {
+        this.dataSource = dataSource;
+        this.options = options;
+        this.onClose = onClose;
+        this.writer = new FinishWriter(new Target(), new FinishSpool(options.dataDir().resolve(SPOOL_FILE)),
+                new FinishSpool(options.dataDir().resolve(REJECTED_FILE)), options.retry());
+    }
+
+    /**
+     * Opens the store: migrates the schema, applies answers spooled by an earlier run, marks answers left
+     * streaming by a crash as interrupted, and starts the writer. onClose (may be null) runs on close(),
+     * e.g. to shut an embedded pool. Fails when the database cannot be reached.
+     */
+    public static JdbcConversationStore open(DataSource dataSource, Options options, AutoCloseable onClose)
+            throws SQLException {
+        Migrations.migrate(dataSource);
+        JdbcConversationStore store = new JdbcConversationStore(dataSource, options, onClose);
+        store.writer.drainSpool();
+        int interrupted = store.recoverInterrupted();
+        if (interrupted > 0) {
+            LOG.log(Level.WARNING, interrupted + " answers were cut off by a previous stop; marked interrupted");
+        }
+        store.writer.start();
+        return store;
+    }
+
+    // ---- ConversationStore
+
+    @Override
+    public Started begin(AnswerStart start) throws ConversationNotFoundException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Started started = begin(connection, start);
+                connection.commit();
+                return started;
+            } catch (SQLException | ConversationNotFoundException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot save the question", e);
+        }
+    }
+
+    private Started begin(Connection connection, AnswerStart start)
+            throws SQLException, ConversationNotFoundException {
+        OffsetDateTime now = time(start.createdAt() == null ? Instant.now() : start.createdAt());
+        String conversationId = start.conversationId();
+        List<Turn> history = List.of();
+        int position = 0;
+        if (conversationId == null) {
+            conversationId = UUID.randomUUID().toString();
+            Sql.update(connection, "INSERT INTO conversations (id, owner, title, created_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?)", conversationId, start.owner(),
+                    Titles.fromFirstMessage(start.userText()), now, now);
+        } else {
+            lockOwnConversation(connection, start.owner(), conversationId);
+            position = nextPosition(connection, conversationId);
+            history = history(connection, conversationId);
+            Sql.update(connection, "UPDATE conversations SET updated_at = ? WHERE id = ?", now, conversationId);
+        }
+        Sql.update(connection, "INSERT INTO messages (id, conversation_id, position, role, content, model, status,"
+                        + " created_at, finished_at) VALUES (?, ?, ?, 'user', ?, ?, 'complete', ?, ?)",
+                start.userMessageId(), conversationId, position, nonNull(start.userText()), start.model(), now, now);
+        Sql.update(connection, "INSERT INTO messages (id, conversation_id, position, role, content, model, status,"
+                        + " created_at) VALUES (?, ?, ?, 'assistant', '', ?, 'streaming', ?)",
+                start.assistantMessageId(), conversationId, position + 1, start.model(), now);
+        return new Started(conversationId, history);
+    }
+
+    /** Locks the conversation row, so two questions in one conversation get distinct positions. */
+    private static void lockOwnConversation(Connection connection, String owner, String conversationId)
+            throws SQLException, ConversationNotFoundException {
+        try (PreparedStatement query = Sql.prepare(connection,
+                "SELECT id FROM conversations WHERE id = ? AND owner = ? FOR UPDATE", conversationId, owner);
+             ResultSet rows = query.executeQuery()) {
+            if (!rows.next()) {
+                throw new ConversationNotFoundException(conversationId);
+            }
+        }
+    }
+
+    private static int nextPosition(Connection connection, String conversationId) throws SQLException {
+        try (PreparedStatement query = Sql.prepare(connection,
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM messages WHERE conversation_id = ?", conversationId);
+             ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    /** The earlier turns, read newest first until the budget is full (see HistoryCollector). */
+    private List<Turn> history(Connection connection, String conversationId) throws SQLException {
+        HistoryCollector collector = new HistoryCollector(options.historyChars());
+        try (PreparedStatement query = Sql.prepare(connection,
+                "SELECT role, content FROM messages WHERE conversation_id = ? ORDER BY position DESC",
+                conversationId);
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next() && collector.offer(rows.getString(1), rows.getString(2))) {
+                // the collector keeps what fits
+            }
+        }
+        return collector.turns();
+    }
+
+    @Override
+    public void finish(AnswerEnd end) {
+        writer.submit(end);
+    }
+
+    /**
+     * Writes an answer's final state in one transaction. Only a row still streaming (or marked interrupted
+     * by a restart, whose real end this is) changes: a second finish of the same answer changes nothing.
+     */
+    private void write(AnswerEnd end) throws SQLException {
+        Usage usage = end.usage() == null ? Usage.NONE : end.usage();
+        OffsetDateTime finished = time(end.finishedAt() == null ? Instant.now() : end.finishedAt());
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int changed = Sql.update(connection, """
+                                UPDATE messages SET content = ?, thinking = ?, status = ?, stop_reason = ?,
+                                    input_tokens = ?, output_tokens = ?, cache_creation_input_tokens = ?,
+                                    cache_creation_5m_tokens = ?, cache_creation_1h_tokens = ?,
+                                    cache_read_input_tokens = ?, cost = ?, cost_estimated = ?, request_id = ?,
+                                    error_type = ?, error_message = ?, first_token_at = ?, finished_at = ?
+                                WHERE id = ? AND role = 'assistant' AND status IN ('streaming', 'interrupted')""",
+                        nonNull(end.text()), emptyToNull(end.thinking()), end.status().wireName(),
+                        Sql.cut(end.stopReason(), 64), usage.inputTokens(), usage.outputTokens(),
+                        usage.cacheCreationInputTokens(), usage.cacheCreation5mTokens(),
+                        usage.cacheCreation1hTokens(), usage.cacheReadInputTokens(), exactCost(end.cost()),
+                        end.costEstimated(), Sql.cut(end.requestId(), 255), Sql.cut(end.errorType(), 100),
+                        end.errorMessage(), time(end.firstTokenAt()), finished, end.messageId());
+                if (changed > 0) {
+                    Sql.update(connection, "UPDATE conversations SET updated_at = ? WHERE updated_at < ? AND id ="
+                            + " (SELECT conversation_id FROM messages WHERE id = ?)", finished, finished,
+                            end.messageId());
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Marks answers left streaming by an earlier run as interrupted; returns how many. Only rows created
+     * before this store opened: at startup no answer of this run is live yet.
+     */
+    public int recoverInterrupted() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return Sql.update(connection, "UPDATE messages SET status = 'interrupted', finished_at = ?"
+                    + " WHERE status = 'streaming' AND created_at < ?", time(Instant.now()), time(openedAt));
+        }
+    }
+
+    @Override
+    public Optional<StoredAnswer> findAnswer(String owner, String messageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = Sql.prepare(connection, "SELECT m.*, c.id AS conv_id FROM messages m"
+                     + " JOIN conversations c ON c.id = m.conversation_id"
+                     + " WHERE m.id = ? AND c.owner = ? AND m.role = 'assistant'", messageId, owner);
+             ResultSet rows = query.executeQuery()) {
+            if (!rows.next()) {
+                return Optional.empty();
+            }
+            StoredMessage message = MessageRows.read(rows);
+            return Optional.of(new StoredAnswer(message.id(), rows.getString("conv_id"), message.model(),
+                    new AnswerEnd(message.id(), message.status(), message.stopReason(), message.text(),
+                            message.thinking(), message.usage(), message.cost(), message.costEstimated(),
+                            message.requestId(), message.errorType(), message.errorMessage(),
+                            message.firstTokenAt(), message.finishedAt())));
+        } catch (SQLException e) {
+            throw new StoreException("cannot read answer", e);
+        }
+    }
+
+    @Override
+    public boolean isReachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Answers handed to finish() and not yet in the database (queued or spooled). */
+    public long pendingWrites() {
+        return writer.pendingCount();
+    }
+
+    /** How many answers had to go to the spool file since this store opened. */
+    public long spooledTotal() {
+        return writer.spooledTotal();
+    }
+
+    /** The spool file of answers waiting for the database. */
+    public Path spoolFile() {
+        return options.dataDir().resolve(SPOOL_FILE);
+    }
+
+    @Override
+    public void close() {
+        writer.close(options.closeWait());
+        if (onClose != null) {
+            try {
+                onClose.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "closing the store's data source failed: " + e);
+            }
+        }
+    }
+
+    // ---- ConversationArchive
+
+    @Override
+    public ConversationPage listConversations(String owner, int limit, int offset) {
+        int size = Math.clamp(limit, 1, MAX_PAGE);
+        int skip = Math.max(0, offset);
+        List<ConversationSummary> page = new ArrayList<>();
+        boolean more = false;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = Sql.prepare(connection, "SELECT id, title, created_at, updated_at"
+                     + " FROM conversations WHERE owner = ? ORDER BY updated_at DESC, id DESC"
+                     + " LIMIT ? OFFSET ?", owner, size + 1, skip);
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                if (page.size() == size) {
+                    more = true;
+                    break;
+                }
+                page.add(new ConversationSummary(rows.getString(1), rows.getString(2),
+                        instant(rows, 3), instant(rows, 4)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot list conversations", e);
+        }
+        return new ConversationPage(List.copyOf(page), more ? skip + size : null);
+    }
+
+    @Override
+    public Optional<ConversationDetail> findConversation(String owner, String conversationId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = Sql.prepare(connection, "SELECT id, title, created_at, updated_at"
+                     + " FROM conversations WHERE id = ? AND owner = ?", conversationId, owner);
+             ResultSet rows = query.executeQuery()) {
+            if (!rows.next()) {
+                return Optional.empty();
+            }
+            List<StoredMessage> messages = messages(connection, conversationId);
+            return Optional.of(new ConversationDetail(rows.getString(1), rows.getString(2), instant(rows, 3),
+                    instant(rows, 4), totalCost(messages), totalCostEstimated(messages), messages));
+        } catch (SQLException e) {
+            throw new StoreException("cannot read conversation", e);
+        }
+    }
+
+    private static List<StoredMessage> messages(Connection connection, String conversationId)
+            throws SQLException {
+        List<StoredMessage> messages = new ArrayList<>();
+        try (PreparedStatement query = Sql.prepare(connection,
+                "SELECT * FROM messages WHERE conversation_id = ? ORDER BY position", conversationId);
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                messages.add(MessageRows.read(rows));
+            }
+        }
+        return List.copyOf(messages);
+    }
+
+    private static BigDecimal totalCost(List<StoredMessage> messages) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (StoredMessage message : messages) {
+            if (message.cost() != null) {
+                total = total.add(message.cost());
+            }
+        }
+        return total;
+    }
+
+    private static boolean totalCostEstimated(List<StoredMessage> messages) {
+        return messages.stream().anyMatch(m -> m.costEstimated() || (m.cost() == null && m.usage().isKnown()));
+    }
+
+    @Override
+    public boolean deleteConversation(String owner, String conversationId) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Sql.update(connection, "DELETE FROM messages WHERE conversation_id IN"
+                        + " (SELECT id FROM conversations WHERE id = ? AND owner = ?)", conversationId, owner);
+                int deleted = Sql.update(connection, "DELETE FROM conversations WHERE id = ? AND owner = ?",
+                        conversationId, owner);
+                connection.commit();
+                return deleted > 0;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete conversation", e);
+        }
+    }
+
+    // ---- helpers
+
+    /** The writer's view of this store. */
+    private final class Target implements FinishWriter.Target {
+        @Override
+        public void write(AnswerEnd end) throws SQLException {
+            JdbcConversationStore.this.write(end);
+        }
+
+        @Override
+        public boolean isReachable() {
+            return JdbcConversationStore.this.isReachable();
+        }
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rows, int column) throws SQLException {
+        OffsetDateTime time = rows.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+
+    /** The column keeps 10 decimal places; round here so both databases store the same value. */
+    private static BigDecimal exactCost(BigDecimal cost) {
+        return cost == null ? null : cost.setScale(10, java.math.RoundingMode.HALF_EVEN);
+    }
+
+    private static String nonNull(String text) {
+        return text == null ? "" : text;
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // the connection is broken; the caller reports the first failure
+        }
+    }
+}

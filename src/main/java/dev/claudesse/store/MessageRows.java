@@ -1,0 +1,33 @@
+package dev.claudesse.store;
+
+import dev.claudesse.claude.Usage;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+
+/** Reads a row of table messages. */
+final class MessageRows {
+
+    private MessageRows() {
+    }
+
+    static StoredMessage read(ResultSet rows) throws SQLException {
+        Usage usage = new Usage(rows.getLong("input_tokens"), rows.getLong("output_tokens"),
+                rows.getLong("cache_creation_input_tokens"), rows.getLong("cache_creation_5m_tokens"),
+                rows.getLong("cache_creation_1h_tokens"), rows.getLong("cache_read_input_tokens"));
+        return new StoredMessage(rows.getString("id"), rows.getInt("position"), rows.getString("role"),
+                rows.getString("content"), rows.getString("thinking"), rows.getString("model"),
+                AnswerStatus.valueOf(rows.getString("status").toUpperCase(Locale.ROOT)),
+                rows.getString("stop_reason"), usage, rows.getBigDecimal("cost"), rows.getBoolean("cost_estimated"),
+                rows.getString("request_id"), rows.getString("error_type"), rows.getString("error_message"),
+                instant(rows, "created_at"), instant(rows, "first_token_at"), instant(rows, "finished_at"));
+    }
+
+    private static Instant instant(ResultSet rows, String column) throws SQLException {
+        OffsetDateTime time = rows.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.claudesse.store;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+
+/** Small helpers to run PreparedStatements with positional parameters. */
+final class Sql {
+
+    private Sql() {
+    }
+
+    static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < parameters.length; i++) {
+                bind(statement, i + 1, parameters[i]);
+            }
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Upstream values (request id, error type) are cut to their column so a long one cannot fail a write. */
+    static String cut(String value, int maxLength) {
+        return value == null || value.length() <= maxLength ? value : value.substring(0, maxLength);
+    }
+
+    private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+        switch (value) {
+            case null -> statement.setNull(index, Types.NULL);
+            case String text -> statement.setString(index, text);
+            case Integer number -> statement.setInt(index, number);
+            case Long number -> statement.setLong(index, number);
+            case Boolean flag -> statement.setBoolean(index, flag);
+            case BigDecimal decimal -> statement.setBigDecimal(index, decimal);
+            case OffsetDateTime time -> statement.setObject(index, time);
+            default -> throw new IllegalArgumentException("unsupported parameter " + value.getClass());
+        }
+    }
+}

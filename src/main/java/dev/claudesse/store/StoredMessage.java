@@ -1,0 +1,16 @@
+package dev.claudesse.store;
+
+import dev.claudesse.claude.Usage;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One saved message of a conversation. A user message has status COMPLETE, no usage and no cost.
+ * cost is null when unknown (no price for the model, or the answer has not finished).
+ */
+public record StoredMessage(String id, int position, String role, String text, String thinking, String model,
+                            AnswerStatus status, String stopReason, Usage usage, BigDecimal cost,
+                            boolean costEstimated, String requestId, String errorType, String errorMessage,
+                            Instant createdAt, Instant firstTokenAt, Instant finishedAt) {
+}

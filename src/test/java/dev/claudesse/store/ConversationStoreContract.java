@@ -1,0 +1,370 @@
+package dev.claudesse.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.claudesse.store.StoreFixtures.T0;
+import static dev.claudesse.store.StoreFixtures.awaitWritten;
+import static dev.claudesse.store.StoreFixtures.complete;
+import static dev.claudesse.store.StoreFixtures.end;
+import static dev.claudesse.store.StoreFixtures.question;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every database under the store must do; run on H2 (JdbcConversationStoreH2Test) and on a real
+ * PostgreSQL (JdbcConversationStorePostgresIT). Each test gets an empty database.
+ */
+abstract class ConversationStoreContract {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dataDir;
+    DataSource database;
+    JdbcConversationStore store;
+
+    /** An empty database of its own for one test. */
+    abstract DataSource freshDatabase() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        database = freshDatabase();
+        store = open(JdbcConversationStore.Options.defaults(dataDir));
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    JdbcConversationStore open(JdbcConversationStore.Options options) throws SQLException {
+        return JdbcConversationStore.open(database, options, null);
+    }
+
+    // ---- begin
+
+    @Test
+    void aFirstQuestionCreatesTheConversationWithItsTitleAndTwoRows() throws Exception {
+        AnswerStart start = question("alice", null, "How do   tides\nwork?", T0);
+        Started started = store.begin(start);
+
+        assertNotNull(started.conversationId());
+        assertEquals(List.of(), started.history());
+        ConversationDetail detail = store.findConversation("alice", started.conversationId()).orElseThrow();
+        assertEquals("How do tides work?", detail.title());
+        assertEquals(T0, detail.createdAt());
+        assertEquals(2, detail.messages().size());
+        StoredMessage user = detail.messages().get(0);
+        StoredMessage assistant = detail.messages().get(1);
+        assertEquals(List.of(start.userMessageId(), "user", "How do   tides\nwork?", AnswerStatus.COMPLETE, 0),
+                List.of(user.id(), user.role(), user.text(), user.status(), user.position()));
+        assertEquals(List.of(start.assistantMessageId(), "assistant", "", AnswerStatus.STREAMING, 1),
+                List.of(assistant.id(), assistant.role(), assistant.text(), assistant.status(), assistant.position()));
+        assertEquals(StoreFixtures.MODEL, assistant.model());
+    }
+
+    @Test
+    void aLongFirstQuestionGivesAShortTitle() throws Exception {
+        String text = "Please explain in detail how the moon and the sun together cause the tides we see";
+        Started started = store.begin(question("alice", null, text));
+        String title = store.findConversation("alice", started.conversationId()).orElseThrow().title();
+        assertEquals("Please explain in detail how the moon and the sun together\u2026", title);
+    }
+
+    @Test
+    void anotherOwnersOrAnUnknownConversationIsNotFoundAndNothingIsSaved() throws Exception {
+        Started alices = store.begin(question("alice", null, "mine"));
+
+        AnswerStart bobs = question("bob", alices.conversationId(), "let me in");
+        assertThrows(ConversationNotFoundException.class, () -> store.begin(bobs));
+        assertThrows(ConversationNotFoundException.class,
+                () -> store.begin(question("alice", "no-such-conversation", "hello")));
+
+        assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE id IN (?, ?)",
+                bobs.userMessageId(), bobs.assistantMessageId()));
+        assertEquals(2, store.findConversation("alice", alices.conversationId()).orElseThrow().messages().size());
+    }
+
+    @Test
+    void concurrentQuestionsInOneConversationGetDistinctPositions() throws Exception {
+        String conversation = store.begin(question("alice", null, "first")).conversationId();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Started>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                AnswerStart start = question("alice", conversation, "q" + i);
+                futures.add(pool.submit((Callable<Started>) () -> store.begin(start)));
+            }
+            for (Future<Started> future : futures) {
+                assertEquals(conversation, future.get().conversationId());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<StoredMessage> messages = store.findConversation("alice", conversation).orElseThrow().messages();
+        Set<Integer> positions = new HashSet<>();
+        messages.forEach(m -> positions.add(m.position()));
+        assertEquals(18, messages.size());
+        assertEquals(18, positions.size());
+    }
+
+    // ---- finish
+
+    @Test
+    void everyEndingIsSavedWithItsStatusTextUsageAndCost() throws Exception {
+        record Case(String name, AnswerEnd end) {
+        }
+        List<Case> cases = new ArrayList<>();
+        for (String name : List.of("complete", "stopped", "error", "dropped", "shutdown", "interrupted")) {
+            String id = store.begin(question("alice", null, name)).conversationId();
+            String messageId = store.findConversation("alice", id).orElseThrow().messages().get(1).id();
+            AnswerEnd end = switch (name) {
+                case "complete" -> end(messageId, AnswerStatus.COMPLETE, "The whole answer.", "0.0045670000");
+                case "stopped" -> end(messageId, AnswerStatus.STOPPED, "Half an ans", "0.0000123456");
+                case "error" -> end(messageId, AnswerStatus.ERROR, "Cut by an err", "0.0000004200");
+                case "dropped" -> end(messageId, AnswerStatus.COMPLETE, "Finished after the tab closed", "0.01");
+                case "shutdown" -> end(messageId, AnswerStatus.STOPPED, "Saved at shutdown", "0.0000000001");
+                default -> end(messageId, AnswerStatus.INTERRUPTED, "", null);
+            };
+            cases.add(new Case(name, end));
+            store.finish(end);
+        }
+        awaitWritten(store, WAIT);
+
+        for (Case c : cases) {
+            AnswerEnd expected = c.end();
+            AnswerEnd saved = store.findAnswer("alice", expected.messageId()).orElseThrow().end();
+            assertEquals(expected.status(), saved.status(), c.name());
+            assertEquals(expected.text(), saved.text(), c.name());
+            assertEquals(expected.thinking(), saved.thinking(), c.name());
+            assertEquals(expected.stopReason(), saved.stopReason(), c.name());
+            assertEquals(expected.usage(), saved.usage(), c.name());
+            assertCost(expected.cost(), saved.cost());
+            assertEquals(expected.requestId(), saved.requestId(), c.name());
+            assertEquals(expected.errorType(), saved.errorType(), c.name());
+            assertEquals(expected.errorMessage(), saved.errorMessage(), c.name());
+            assertEquals(expected.firstTokenAt(), saved.firstTokenAt(), c.name());
+            assertEquals(expected.finishedAt(), saved.finishedAt(), c.name());
+        }
+    }
+
+    @Test
+    void aSecondFinishOfTheSameAnswerChangesNothing() throws Exception {
+        AnswerStart start = question("alice", null, "once");
+        store.begin(start);
+        store.finish(complete(start.assistantMessageId(), "first end"));
+        store.finish(end(start.assistantMessageId(), AnswerStatus.ERROR, "second end", "9"));
+        awaitWritten(store, WAIT);
+
+        AnswerEnd saved = store.findAnswer("alice", start.assistantMessageId()).orElseThrow().end();
+        assertEquals(AnswerStatus.COMPLETE, saved.status());
+        assertEquals("first end", saved.text());
+        assertEquals(2, count("SELECT COUNT(*) FROM messages"));
+    }
+
+    @Test
+    void finishingMovesTheConversationToTheTopOfTheList() throws Exception {
+        AnswerStart older = question("alice", null, "older", T0);
+        AnswerStart newer = question("alice", null, "newer", T0.plusSeconds(10));
+        store.begin(older);
+        store.begin(newer);
+        assertEquals("newer", store.listConversations("alice", 10, 0).conversations().getFirst().title());
+
+        AnswerEnd end = complete(older.assistantMessageId(), "late answer");
+        store.finish(new AnswerEnd(end.messageId(), end.status(), end.stopReason(), end.text(), end.thinking(),
+                end.usage(), end.cost(), false, null, null, null, null, T0.plusSeconds(60)));
+        awaitWritten(store, WAIT);
+
+        ConversationSummary top = store.listConversations("alice", 10, 0).conversations().getFirst();
+        assertEquals("older", top.title());
+        assertEquals(T0.plusSeconds(60), top.updatedAt());
+    }
+
+    // ---- history
+
+    @Test
+    void historyKeepsAnsweredAndStoppedTurnsAndSkipsFailedEmptyOnes() throws Exception {
+        AnswerStart q1 = question("alice", null, "q1");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(complete(q1.assistantMessageId(), "a1"));
+        AnswerStart q2 = question("alice", conversation, "q2 fails");
+        store.begin(q2);
+        store.finish(end(q2.assistantMessageId(), AnswerStatus.ERROR, "", null));
+        AnswerStart q3 = question("alice", conversation, "q3 stopped");
+        store.begin(q3);
+        store.finish(end(q3.assistantMessageId(), AnswerStatus.STOPPED, "partial answ", "0.001"));
+        awaitWritten(store, WAIT);
+
+        Started started = store.begin(question("alice", conversation, "q4"));
+
+        assertEquals(List.of(new Turn("user", "q1"), new Turn("assistant", "a1"),
+                new Turn("user", "q3 stopped"), new Turn("assistant", "partial answ")), started.history());
+    }
+
+    @Test
+    void historyOverTheBudgetLosesTheOldestPairs() throws Exception {
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withHistoryChars(25));
+        AnswerStart q1 = question("alice", null, "oldest q");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(complete(q1.assistantMessageId(), "oldest a"));
+        AnswerStart q2 = question("alice", conversation, "middle q");
+        store.begin(q2);
+        store.finish(complete(q2.assistantMessageId(), "middle a"));
+        AnswerStart q3 = question("alice", conversation, "newest q");
+        store.begin(q3);
+        store.finish(complete(q3.assistantMessageId(), "newest a"));
+        awaitWritten(store, WAIT);
+
+        List<Turn> history = store.begin(question("alice", conversation, "next")).history();
+
+        // Each pair is 16 characters: only the newest fits in 25.
+        assertEquals(List.of(new Turn("user", "newest q"), new Turn("assistant", "newest a")), history);
+    }
+
+    // ---- startup
+
+    @Test
+    void aRestartMarksAnswersLeftStreamingAsInterruptedAndTheirRealEndStillLands() throws Exception {
+        AnswerStart crashed = question("alice", null, "cut by a crash");
+        store.begin(crashed);
+        store.close();
+
+        store = open(JdbcConversationStore.Options.defaults(dataDir));
+        assertEquals(AnswerStatus.INTERRUPTED,
+                store.findAnswer("alice", crashed.assistantMessageId()).orElseThrow().end().status());
+
+        store.finish(complete(crashed.assistantMessageId(), "the real end"));
+        awaitWritten(store, WAIT);
+        AnswerEnd saved = store.findAnswer("alice", crashed.assistantMessageId()).orElseThrow().end();
+        assertEquals(AnswerStatus.COMPLETE, saved.status());
+        assertEquals("the real end", saved.text());
+    }
+
+    // ---- reading, owners
+
+    @Test
+    void anAnswerIsFoundOnlyByItsOwner() throws Exception {
+        AnswerStart start = question("alice", null, "private");
+        store.begin(start);
+        store.finish(complete(start.assistantMessageId(), "secret"));
+        awaitWritten(store, WAIT);
+
+        StoredAnswer found = store.findAnswer("alice", start.assistantMessageId()).orElseThrow();
+        assertEquals("secret", found.end().text());
+        assertEquals(StoreFixtures.MODEL, found.model());
+        assertTrue(store.findAnswer("bob", start.assistantMessageId()).isEmpty());
+        assertTrue(store.findAnswer("alice", start.userMessageId()).isEmpty(), "a user message is no answer");
+        assertTrue(store.findAnswer("alice", "no-such-message").isEmpty());
+    }
+
+    @Test
+    void listingIsNewestFirstPagedAndOnlyTheOwners() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            store.begin(question("alice", null, "alice " + i, T0.plusSeconds(i)));
+        }
+        store.begin(question("bob", null, "bob's", T0.plusSeconds(100)));
+
+        ConversationPage first = store.listConversations("alice", 2, 0);
+        ConversationPage second = store.listConversations("alice", 2, first.nextOffset());
+        ConversationPage last = store.listConversations("alice", 2, second.nextOffset());
+
+        assertEquals(List.of("alice 4", "alice 3"), titles(first));
+        assertEquals(List.of("alice 2", "alice 1"), titles(second));
+        assertEquals(List.of("alice 0"), titles(last));
+        assertNull(last.nextOffset());
+        assertEquals(List.of("bob's"), titles(store.listConversations("bob", 50, 0)));
+        assertEquals(List.of(), titles(store.listConversations("carol", 50, 0)));
+    }
+
+    @Test
+    void aConversationShowsItsMessagesAndTotalCostOnlyToItsOwner() throws Exception {
+        AnswerStart q1 = question("alice", null, "one");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(end(q1.assistantMessageId(), AnswerStatus.COMPLETE, "a1", "0.0012345678"));
+        AnswerStart q2 = question("alice", conversation, "two");
+        store.begin(q2);
+        store.finish(end(q2.assistantMessageId(), AnswerStatus.STOPPED, "a2", "0.0000000005"));
+        awaitWritten(store, WAIT);
+
+        ConversationDetail detail = store.findConversation("alice", conversation).orElseThrow();
+        assertEquals(4, detail.messages().size());
+        assertEquals(List.of("one", "a1", "two", "a2"), detail.messages().stream().map(StoredMessage::text).toList());
+        assertCost(new BigDecimal("0.0012345683"), detail.totalCost());
+        assertFalse(detail.totalCostEstimated());
+        assertEquals(StoreFixtures.usage(120, 34), detail.messages().get(3).usage());
+        assertTrue(store.findConversation("bob", conversation).isEmpty());
+    }
+
+    @Test
+    void deletingRemovesTheConversationAndItsMessagesOnlyForItsOwner() throws Exception {
+        AnswerStart start = question("alice", null, "to delete");
+        String conversation = store.begin(start).conversationId();
+
+        assertFalse(store.deleteConversation("bob", conversation));
+        assertTrue(store.findConversation("alice", conversation).isPresent());
+
+        assertTrue(store.deleteConversation("alice", conversation));
+        assertTrue(store.findConversation("alice", conversation).isEmpty());
+        assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", conversation));
+        assertFalse(store.deleteConversation("alice", conversation));
+
+        // The answer of a deleted conversation ends quietly: no row comes back.
+        store.finish(complete(start.assistantMessageId(), "too late"));
+        awaitWritten(store, WAIT);
+        assertEquals(0, count("SELECT COUNT(*) FROM messages"));
+    }
+
+    @Test
+    void theStoreSaysWhetherItsDatabaseIsReachable() {
+        assertTrue(store.isReachable());
+    }
+
+    // ---- helpers
+
+    static List<String> titles(ConversationPage page) {
+        return page.conversations().stream().map(ConversationSummary::title).toList();
+    }
+
+    static void assertCost(BigDecimal expected, BigDecimal actual) {
+        if (expected == null) {
+            assertNull(actual);
+        } else {
+            assertNotNull(actual, "cost");
+            assertEquals(0, expected.compareTo(actual), "cost " + actual + " instead of " + expected);
+        }
+    }
+
+    long count(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = database.getConnection();
+             PreparedStatement query = Sql.prepare(connection, sql, parameters);
+             ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
