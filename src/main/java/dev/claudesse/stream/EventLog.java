@@ -50,15 +50,15 @@ public final class EventLog {
     }
 
     /**
-     * Waits until there are frames at or past index from, the log is finished, the timeout passes,
-     * or wake() is called; returns what is there then.
+     * Waits until there are frames at or past index from, the log is finished, or wake() is called;
+     * returns what is there then. Untimed on purpose: a timed wait per reader would arm and cancel a
+     * timer for every event; pings come from one shared clock that calls wake() instead.
      */
-    public Snapshot await(int from, long timeoutNanos) throws InterruptedException {
+    public Snapshot await(int from) throws InterruptedException {
         lock.lock();
         try {
-            long left = timeoutNanos;
-            if (size <= from && !finished && left > 0) {
-                grew.awaitNanos(left);
+            if (size <= from && !finished) {
+                grew.await();
             }
             return new Snapshot(frames, size, finished);
         } finally {

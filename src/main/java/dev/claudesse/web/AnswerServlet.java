@@ -33,7 +33,7 @@ public final class AnswerServlet extends ApiServlet {
         Answer answer = inMemory(req, messageId);
         if (answer != null) {
             SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
-            app.executor.execute(new EventRelay(answer, connection, from, app.settings.pingInterval()));
+            app.executor.execute(new EventRelay(answer, connection, from, app.settings.pingInterval(), app.pinger));
             return;
         }
         replayFromStore(req, resp, messageId);

@@ -37,6 +37,7 @@ public final class App {
     final AnswerServices services;
     final ConversationStore store;
     final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    final Pinger pinger = new Pinger();
     private final HttpClient http;
     private final ScheduledExecutorService housekeeper;
 
@@ -54,9 +55,7 @@ public final class App {
             t.setDaemon(true);
             return t;
         });
-        housekeeper.scheduleWithFixedDelay(
-                () -> registry.sweep(settings.upstreamIdleTimeout(), settings.cancelAfterDisconnect()),
-                1, 1, TimeUnit.SECONDS);
+        housekeeper.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
     }
 
     private Upstream upstream() {
@@ -64,6 +63,16 @@ public final class App {
             return new HttpUpstream(http, settings.baseUrl(), settings.apiKey(), json, settings.upstreamIdleTimeout());
         }
         return settings.demoEnabled() ? new DemoUpstream(json, settings.demoPace()) : null;
+    }
+
+    private void housekeeping() {
+        try {
+            pinger.tick();
+            registry.sweep(settings.upstreamIdleTimeout(), settings.cancelAfterDisconnect());
+        } catch (RuntimeException e) {
+            // a failure must not end the schedule: it would silence every ping from then on
+            LOG.log(java.util.logging.Level.WARNING, "housekeeping failed", e);
+        }
     }
 
     static App from(ServletContext context) {

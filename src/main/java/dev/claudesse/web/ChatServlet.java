@@ -58,7 +58,7 @@ public final class ChatServlet extends ApiServlet {
         app.registry.add(answer);
         app.executor.execute(answer);
         SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
-        app.executor.execute(new EventRelay(answer, connection, 0, app.settings.pingInterval()));
+        app.executor.execute(new EventRelay(answer, connection, 0, app.settings.pingInterval(), app.pinger));
     }
 
     private void admit(String owner) {

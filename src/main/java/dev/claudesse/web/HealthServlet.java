@@ -24,6 +24,7 @@ public final class HealthServlet extends ApiServlet {
         body.put("upstream", app.upstreamKind());
         body.put("store", storeOk ? "ok" : "unreachable");
         body.put("runningAnswers", app.registry.running());
+        body.put("openStreams", app.pinger.open());
         writeJson(resp, body);
     }
 }

@@ -19,7 +19,7 @@ class EventLogTest {
         for (int i = 0; i < 20; i++) {
             log.append(new byte[]{(byte) i});
         }
-        EventLog.Snapshot s = log.await(5, 0);
+        EventLog.Snapshot s = log.await(5);
         assertEquals(20, s.size());
         for (int i = 5; i < 20; i++) {
             assertArrayEquals(new byte[]{(byte) i}, s.frames()[i]);
@@ -31,7 +31,7 @@ class EventLogTest {
         EventLog log = new EventLog();
         CompletableFuture<EventLog.Snapshot> waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                return log.await(0, TimeUnit.SECONDS.toNanos(10));
+                return log.await(0);
             } catch (InterruptedException e) {
                 throw new RuntimeException(e);
             }
@@ -45,9 +45,26 @@ class EventLogTest {
     void afterFinishNothingMoreIsAppended() throws Exception {
         EventLog log = new EventLog();
         log.finish();
-        assertTrue(log.await(0, 0).finished());
+        assertTrue(log.await(0).finished());
         assertTrue(log.awaitFinished(0, TimeUnit.SECONDS));
         assertThrows(IllegalStateException.class, () -> log.append(new byte[0]));
+    }
+
+    @Test
+    void wakeReleasesAWaitingReaderWithNothingNew() throws Exception {
+        EventLog log = new EventLog();
+        CompletableFuture<EventLog.Snapshot> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return log.await(0);
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(50);
+        log.wake();
+        EventLog.Snapshot s = waiting.get(5, TimeUnit.SECONDS);
+        assertEquals(0, s.size());
+        assertFalse(s.finished());
     }
 
     @Test
