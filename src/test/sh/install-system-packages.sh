@@ -6,7 +6,8 @@ set -euo pipefail
 
 missing=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for package in postgresql nginx chromium chromium-driver; do
+# The fonts make Chinese, Arabic and emoji readable in the page tests' screenshots.
+for package in postgresql nginx chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji; do
   have "$package" || missing+=("$package")
 done
 

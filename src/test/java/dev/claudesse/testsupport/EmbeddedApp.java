@@ -29,6 +29,12 @@ public final class EmbeddedApp implements AutoCloseable {
     }
 
     public static EmbeddedApp start(int port, Map<String, String> settings) throws IOException, LifecycleException {
+        return start(port, settings, "");
+    }
+
+    /** The same under a context path such as "/chat" ("" is the root), as a shared Tomcat would deploy it. */
+    public static EmbeddedApp start(int port, Map<String, String> settings, String contextPath)
+            throws IOException, LifecycleException {
         Path base = Files.createTempDirectory("claude-sse-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -40,7 +46,7 @@ public final class EmbeddedApp implements AutoCloseable {
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
         // Tomcat's embedded defaults include a JSP servlet this app neither needs nor ships.
         tomcat.setAddDefaultWebXmlToWebapp(false);
-        Context context = tomcat.addWebapp("", webappDirectory().getAbsolutePath());
+        Context context = tomcat.addWebapp(contextPath, webappDirectory().getAbsolutePath());
         ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
         Wrapper files = Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
         files.addInitParameter("listings", "false");
@@ -66,7 +72,7 @@ public final class EmbeddedApp implements AutoCloseable {
     }
 
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + port() + "/");
+        return URI.create("http://127.0.0.1:" + port() + context.getPath() + "/");
     }
 
     public Context context() {

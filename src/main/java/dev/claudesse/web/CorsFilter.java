@@ -1,0 +1,96 @@
+package dev.claudesse.web;
+
+import dev.claudesse.config.SettingsSource;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/**
+ * Lets pages on the origins listed in CLAUDE_SSE_CORS_ORIGINS call the API with their cookies.
+ * <ul>
+ * <li>An allowed Origin is echoed back (never "*", since credentials are allowed), with Vary: Origin.</li>
+ * <li>A preflight (OPTIONS with Access-Control-Request-Method) from an allowed origin is answered here
+ *     with 204; from any other origin with 403 JSON, so a misconfiguration is easy to see.</li>
+ * <li>Other requests from other origins pass through without CORS headers: the browser then keeps the
+ *     response from the page. Same-origin requests are never touched.</li>
+ * </ul>
+ * The setting comes from the filter's init parameter, else the usual context parameter, system
+ * property or environment variable.
+ */
+public final class CorsFilter implements Filter {
+
+    public static final String SETTING = "CLAUDE_SSE_CORS_ORIGINS";
+    static final String METHODS = "GET, POST, DELETE, OPTIONS";
+    static final String HEADERS = "Content-Type, Last-Event-ID";
+    static final String MAX_AGE = "600";
+    private static final byte[] REFUSED = ("{\"error\":{\"type\":\"origin_not_allowed\","
+            + "\"message\":\"This origin may not call the API; see CLAUDE_SSE_CORS_ORIGINS.\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    private AllowedOrigins allowed = AllowedOrigins.NONE;
+
+    public CorsFilter() {
+    }
+
+    /** For tests and programmatic setups: settings by name. */
+    public CorsFilter(Function<String, String> settings) {
+        allowed = AllowedOrigins.parse(settings.apply(SETTING));
+    }
+
+    @Override
+    public void init(FilterConfig config) {
+        String own = config.getInitParameter(SETTING);
+        SettingsSource source = new SettingsSource(config.getServletContext()::getInitParameter);
+        allowed = AllowedOrigins.parse(own != null && !own.isBlank() ? own : source.get(SETTING));
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest req = (HttpServletRequest) request;
+        HttpServletResponse resp = (HttpServletResponse) response;
+        String origin = req.getHeader("Origin");
+        if (allowed.isEmpty() || origin == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        // Caches must keep answers to different origins apart, allowed or not.
+        resp.addHeader("Vary", "Origin");
+        boolean preflight = "OPTIONS".equals(req.getMethod()) && req.getHeader("Access-Control-Request-Method") != null;
+        if (!allowed.allows(origin)) {
+            if (preflight) {
+                refuse(resp);
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
+        resp.setHeader("Access-Control-Allow-Origin", origin);
+        resp.setHeader("Access-Control-Allow-Credentials", "true");
+        if (preflight) {
+            resp.setHeader("Access-Control-Allow-Methods", METHODS);
+            resp.setHeader("Access-Control-Allow-Headers", HEADERS);
+            resp.setHeader("Access-Control-Max-Age", MAX_AGE);
+            resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static void refuse(HttpServletResponse resp) throws IOException {
+        resp.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        resp.setContentType("application/json;charset=UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setContentLength(REFUSED.length);
+        resp.getOutputStream().write(REFUSED);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.claudesse.web;
+
+import dev.claudesse.testsupport.ProcessRun;
+import dev.claudesse.testsupport.RequiredTool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * webapp/claude-sse.js under Node's test runner: its parser and the Markdown renderer on their own, then
+ * the client against the real server (embedded Tomcat, fake Claude): events in order, multi-byte text
+ * split across reads, resume after a forced disconnect, stop. The scripts are in src/test/js.
+ */
+class ClientIT {
+
+    static final Path JS = Path.of("src", "test", "js");
+    static JsFixture fixture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = JsFixture.start("");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void parserAndMarkdownUnitTests() throws Exception {
+        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
+        int exit = ProcessRun.run("js-unit", List.of(node.toString(), "--test", "parser.test.mjs", "markdown.test.mjs"),
+                JS, Map.of(), Duration.ofMinutes(2));
+        assertEquals(0, exit, "node --test failed; its output is above");
+    }
+
+    @Test
+    void clientAgainstTheServer() throws Exception {
+        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
+        int exit = ProcessRun.run("js-client", List.of(node.toString(), "--test", "client.it.mjs"),
+                JS, fixture.env(), Duration.ofMinutes(3));
+        assertEquals(0, exit, "node --test client.it.mjs failed; its output is above");
+    }
+}

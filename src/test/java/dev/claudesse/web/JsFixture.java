@@ -1,0 +1,83 @@
+package dev.claudesse.web;
+
+import dev.claudesse.fake.FakeClaude;
+import dev.claudesse.store.AnswerStatus;
+import dev.claudesse.store.StoredAnswer;
+import dev.claudesse.testsupport.EmbeddedApp;
+import dev.claudesse.testsupport.ScriptControl;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the JavaScript tests run against: the app on embedded Tomcat in front of a fake Claude, and the
+ * control API through which the scripts say what the fake answers and read what the store saved.
+ */
+final class JsFixture implements AutoCloseable {
+
+    static final String KEY = "sk-ant-test-JS-SECRET-7777";
+
+    final FakeClaude fake;
+    final EmbeddedApp app;
+    final ScriptControl control;
+
+    private JsFixture(FakeClaude fake, EmbeddedApp app) {
+        this.fake = fake;
+        this.app = app;
+        this.control = ScriptControl.start(fake, this::saved);
+    }
+
+    /**
+     * For working on the scripts by hand: starts the fixture and prints the environment to run them with,
+     * e.g. {@code mvn -q test-compile exec:exec -Drun.main=dev.claudesse.web.JsFixture}, then in src/test/js
+     * {@code CLAUDE_SSE_BASE=.. CLAUDE_SSE_CONTROL=.. node --test client.it.mjs}.
+     */
+    public static void main(String[] args) throws Exception {
+        JsFixture fixture = start(args.length > 0 ? args[0] : "");
+        fixture.env().forEach((k, v) -> System.out.println("export " + k + "=" + v));
+        fixture.app.await();
+    }
+
+    static JsFixture start(String contextPath) throws Exception {
+        FakeClaude fake = FakeClaude.start();
+        Path dataDir = Files.createTempDirectory("claude-sse-js");
+        EmbeddedApp app = EmbeddedApp.start(0, Map.of(
+                "CLAUDE_SSE_DATA_DIR", dataDir.toString(),
+                "ANTHROPIC_API_KEY", KEY,
+                "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
+                "CLAUDE_SSE_PING_SECONDS", "2",
+                "CLAUDE_SSE_MAX_ANSWERS_PER_OWNER", "8"), contextPath);
+        return new JsFixture(fake, app);
+    }
+
+    /** The environment the scripts read their addresses from. */
+    Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("CLAUDE_SSE_BASE", app.baseUri().toString());
+        env.put("CLAUDE_SSE_CONTROL", control.baseUri().toString());
+        return env;
+    }
+
+    /** The answer as the store kept it once it ended; owner is what Owners makes of the request ("anon:<cookie>"). */
+    private Optional<Map<String, Object>> saved(String owner, String messageId) {
+        App running = App.from(app.context().getServletContext());
+        Optional<StoredAnswer> stored = running.store.findAnswer(owner, messageId);
+        return stored.filter(s -> s.end().status() != AnswerStatus.STREAMING).map(s -> {
+            Map<String, Object> out = new HashMap<>();
+            out.put("text", s.end().text());
+            out.put("status", s.end().status().wireName());
+            out.put("stopReason", s.end().stopReason());
+            return out;
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        control.close();
+        app.close();
+        fake.close();
+    }
+}

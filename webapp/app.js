@@ -1,0 +1,547 @@
+// The bundled chat page. Plain DOM code on top of claude-sse.js and markdown.js; every URL is relative,
+// so the page works under any context path. Model text only ever reaches the page as text nodes.
+import { chat, resume } from './claude-sse.js';
+import { renderMarkdown } from './markdown.js';
+
+const PENDING_KEY = 'claude-sse.pending'; // the answer in flight, so a reload can resume it
+const $ = id => document.getElementById(id);
+const ui = {
+  sidebar: $('sidebar'), list: $('conversation-list'), more: $('more'), historyNote: $('history-note'),
+  newChat: $('new-chat'), toggle: $('toggle-sidebar'), title: $('title'), total: $('total'),
+  banner: $('demo-banner'), messages: $('messages'), empty: $('empty'),
+  form: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
+};
+
+const state = {
+  conversationId: null,
+  totalCost: 0,
+  hasCost: false,
+  totalEstimated: false,
+  nextPage: null,
+  current: null, // {answer, view, question, text, thinking, messageId}
+};
+
+// ---------- formatting ----------
+
+const money = new Intl.NumberFormat('en-US', {
+  style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6,
+});
+
+function formatCost(value, estimated) {
+  const n = Number(value);
+  if (value === null || value === undefined || !Number.isFinite(n)) return 'cost unknown';
+  return (estimated ? '≈ ' : '') + money.format(n);
+}
+
+function formatTokens(input, output) {
+  const f = n => Number(n || 0).toLocaleString('en-US');
+  return `${f(input)} in · ${f(output)} out tokens`;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// ---------- messages ----------
+
+function addUserMessage(text) {
+  ui.empty.hidden = true;
+  const article = el('article', 'message user');
+  article.append(el('h2', 'visually-hidden', 'You said'), el('div', 'body', text));
+  ui.messages.append(article);
+  scrollDown(true);
+  return article;
+}
+
+/** An assistant message: thinking (collapsed), the answer, a status line, details, an error box. */
+function addAssistantMessage() {
+  ui.empty.hidden = true;
+  const article = el('article', 'message assistant');
+  const thinking = el('details', 'thinking');
+  thinking.hidden = true;
+  thinking.append(el('summary', null, 'Thinking'), el('div', 'thinking-text'));
+  const body = el('div', 'body');
+  body.setAttribute('aria-live', 'polite');
+  const status = el('p', 'status');
+  status.setAttribute('role', 'status');
+  const meta = el('p', 'meta');
+  const error = el('div', 'error');
+  error.setAttribute('role', 'alert');
+  error.hidden = true;
+  article.append(el('h2', 'visually-hidden', 'Claude said'), thinking, body, status, meta, error);
+  ui.messages.append(article);
+  scrollDown(true);
+  return { article, thinking, body, status, meta, error };
+}
+
+/**
+ * Renders Markdown into the answer, replacing only the top-level blocks that changed, so the
+ * screen reader's live region hears the new part instead of the whole answer again.
+ */
+function renderInto(body, text) {
+  const fresh = renderMarkdown(text);
+  const next = Array.from(fresh.childNodes);
+  const old = Array.from(body.childNodes);
+  let same = 0;
+  while (same < next.length && same < old.length && old[same].isEqualNode(next[same])) same++;
+  for (let i = old.length - 1; i >= same; i--) old[i].remove();
+  for (let i = same; i < next.length; i++) body.append(next[i]);
+}
+
+function showMeta(view, { inputTokens, outputTokens, cost, estimated, model, note }) {
+  const parts = [formatTokens(inputTokens, outputTokens), formatCost(cost, estimated)];
+  if (model) parts.push(model);
+  if (note) parts.push(note);
+  view.meta.textContent = parts.join(' · ');
+}
+
+function showError(view, message, onRetry) {
+  view.error.replaceChildren(el('span', 'error-text', message));
+  if (onRetry) {
+    const retry = el('button', 'retry', 'Retry');
+    retry.type = 'button';
+    retry.addEventListener('click', onRetry, { once: true });
+    view.error.append(' ', retry);
+  }
+  view.error.hidden = false;
+}
+
+function addToTotal(cost, estimated) {
+  if (estimated) state.totalEstimated = true;
+  const n = Number(cost);
+  if (cost === null || cost === undefined || !Number.isFinite(n)) return;
+  state.totalCost += n;
+  state.hasCost = true;
+  showTotal();
+}
+
+function showTotal() {
+  ui.total.textContent = state.hasCost ? `Total ${state.totalEstimated ? '≈ ' : ''}${money.format(state.totalCost)}` : '';
+}
+
+let nearBottom = true;
+ui.messages.addEventListener('scroll', () => {
+  const m = ui.messages;
+  nearBottom = m.scrollHeight - m.scrollTop - m.clientHeight < 80;
+});
+
+/** Follows the answer as it grows, unless the reader has scrolled up to read something else. */
+function scrollDown(force) {
+  if (force || nearBottom) ui.messages.scrollTop = ui.messages.scrollHeight;
+}
+
+// ---------- streaming one answer ----------
+
+/** Starts a new answer to `question`, in `view` (a fresh assistant message unless retrying in place). */
+function ask(question, view = addAssistantMessage()) {
+  const current = { question, view, text: '', thinking: '', messageId: null, model: null };
+  current.answer = chat({
+    message: question,
+    conversationId: state.conversationId ?? undefined,
+    on: handlers(current),
+  });
+  begin(current);
+}
+
+/** Follows an answer that was running before the page was reloaded. */
+function follow(pending, view) {
+  const current = {
+    question: pending.question, view, text: pending.text || '', thinking: pending.thinking || '',
+    messageId: pending.messageId, model: pending.model || null,
+  };
+  if (current.text) renderInto(view.body, current.text);
+  view.status.textContent = 'Reconnecting to the answer…';
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending)); // survives another reload before any event
+  current.answer = resume(pending.messageId, pending.lastEventId || 0, { on: handlers(current) });
+  begin(current);
+}
+
+function begin(current) {
+  state.current = current;
+  current.view.article.classList.add('streaming');
+  ui.stop.hidden = false;
+  ui.stop.disabled = false;
+  ui.stop.textContent = 'Stop';
+  ui.send.disabled = true;
+  current.answer.finished.then(result => end(current, result));
+}
+
+function end(current, result) {
+  current.view.article.classList.remove('streaming');
+  if (state.current !== current) return;
+  state.current = null;
+  if (result.outcome !== 'closed') sessionStorage.removeItem(PENDING_KEY); // closed: the page is going away
+  ui.stop.hidden = true;
+  ui.send.disabled = false;
+  loadConversations(); // order and titles may have changed
+}
+
+function handlers(current) {
+  const { view } = current;
+  let frame = 0;
+  const paint = () => {
+    frame = 0;
+    renderInto(view.body, current.text);
+    scrollDown(false);
+  };
+  return {
+    start(data, answer) {
+      current.messageId = data.messageId;
+      current.model = data.model;
+      if (data.demo) ui.banner.hidden = false;
+      if (data.conversationId && data.conversationId !== state.conversationId) {
+        state.conversationId = data.conversationId;
+        history.replaceState(null, '', `#c=${encodeURIComponent(data.conversationId)}`);
+        if (ui.title.textContent === 'New chat') ui.title.textContent = titleFrom(current.question);
+      }
+      view.article.dataset.messageId = data.messageId;
+      savePending(current, answer);
+    },
+    chunk(data, answer) {
+      current.text += data.text;
+      view.status.textContent = '';
+      if (!frame) frame = requestAnimationFrame(paint);
+      savePending(current, answer);
+    },
+    thinking(data, answer) {
+      current.thinking += data.text;
+      view.thinking.hidden = false;
+      view.thinking.querySelector('.thinking-text').textContent = current.thinking;
+      savePending(current, answer);
+    },
+    status(data, answer) {
+      if (data.stage === 'retrying') {
+        const seconds = (Number(data.delayMs) / 1000).toFixed(1);
+        view.status.textContent = `Claude is busy (${data.reason}); retrying, attempt ${data.attempt}, in ${seconds} s…`;
+      }
+      savePending(current, answer);
+    },
+    reconnecting(data) {
+      view.status.textContent = `Connection lost; reconnecting (try ${data.attempt})…`;
+    },
+    cost(data, answer) {
+      showMeta(view, {
+        inputTokens: data.inputTokens, outputTokens: data.outputTokens, cost: data.totalCost,
+        estimated: data.estimated, model: current.model,
+      });
+      addToTotal(data.totalCost, data.estimated);
+      savePending(current, answer);
+    },
+    done(data) {
+      if (frame) cancelAnimationFrame(frame);
+      paint();
+      view.status.textContent = '';
+      if (data.stopReason === 'stopped') view.meta.textContent += ' · stopped';
+      else if (data.stopReason === 'max_tokens') view.meta.textContent += ' · cut off at the token limit';
+      view.article.dataset.state = data.stopReason === 'stopped' ? 'stopped' : 'done';
+    },
+    error(data) {
+      if (frame) cancelAnimationFrame(frame);
+      paint();
+      view.status.textContent = '';
+      view.article.dataset.state = 'error';
+      const canRetry = typeof current.question === 'string' && current.question.trim() !== '';
+      showError(view, data.message || 'Something went wrong.', canRetry ? () => retry(current) : null);
+    },
+  };
+}
+
+/** Asks the same question again, streaming the new answer into the same place. */
+function retry(failed) {
+  if (state.current) return;
+  const { view } = failed;
+  view.error.hidden = true;
+  view.meta.textContent = '';
+  view.body.replaceChildren();
+  view.thinking.hidden = true;
+  delete view.article.dataset.state;
+  ask(failed.question, view);
+}
+
+function savePending(current, answer) {
+  if (!current.messageId) return;
+  scheduleSave(() => ({
+    messageId: current.messageId, conversationId: state.conversationId, lastEventId: answer.lastEventId,
+    question: current.question, text: current.text, thinking: current.thinking, model: current.model,
+  }));
+}
+
+// Writes are coalesced; text and lastEventId are read together, so they always match.
+let saveTimer = 0;
+let saveSnapshot = null;
+function scheduleSave(snapshot) {
+  saveSnapshot = snapshot;
+  if (!saveTimer) saveTimer = setTimeout(flushSave, 150);
+}
+function flushSave() {
+  clearTimeout(saveTimer);
+  saveTimer = 0;
+  if (saveSnapshot && state.current) {
+    try {
+      sessionStorage.setItem(PENDING_KEY, JSON.stringify(saveSnapshot()));
+    } catch {
+      // storage full or refused: a reload then simply cannot resume
+    }
+  }
+  saveSnapshot = null;
+}
+addEventListener('pagehide', () => {
+  flushSave();
+  state.current?.answer.close(); // leave the answer running on the server, for the reload to resume
+});
+
+// ---------- conversations ----------
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  if (!response.ok) {
+    const error = new Error(`HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return response.json();
+}
+
+async function loadConversations(more = false) {
+  const url = more && state.nextPage !== null ? nextUrl(state.nextPage) : 'api/conversations';
+  let page;
+  try {
+    page = await getJson(url);
+  } catch (err) {
+    ui.historyNote.textContent = err.status === 404 ? 'No saved conversations on this server.' : 'Could not load conversations.';
+    ui.historyNote.hidden = false;
+    ui.more.hidden = true;
+    return;
+  }
+  const items = Array.isArray(page) ? page : page.conversations || [];
+  items.sort((a, b) => String(updatedOf(b)).localeCompare(String(updatedOf(a))));
+  if (!more) ui.list.replaceChildren();
+  for (const c of items) ui.list.append(conversationItem(c));
+  state.nextPage = Array.isArray(page) ? null : page.nextOffset ?? page.next ?? null;
+  ui.more.hidden = state.nextPage === null;
+  ui.historyNote.hidden = ui.list.childElementCount > 0 ? true : false;
+  if (!ui.list.childElementCount) ui.historyNote.textContent = 'No conversations yet.';
+  markActive();
+}
+
+/** The next page: an offset (what the server sends), or a ready relative URL. */
+function nextUrl(next) {
+  return typeof next === 'string' && /^api\//.test(next) ? next : `api/conversations?offset=${encodeURIComponent(next)}`;
+}
+
+function updatedOf(c) {
+  return c.updatedAt ?? c.updated ?? c.createdAt ?? '';
+}
+
+function conversationItem(c) {
+  const li = el('li');
+  const button = el('button', 'conversation', null);
+  button.type = 'button';
+  button.dataset.id = c.id;
+  button.append(el('span', 'conversation-title', c.title || 'Untitled'));
+  const details = [];
+  if (updatedOf(c)) details.push(new Date(updatedOf(c)).toLocaleString());
+  if (c.totalCost !== undefined && c.totalCost !== null) details.push(formatCost(c.totalCost));
+  if (details.length) button.append(el('span', 'conversation-meta', details.join(' · ')));
+  button.addEventListener('click', () => {
+    closeSidebar();
+    openConversation(c.id);
+  });
+  li.append(button);
+  return li;
+}
+
+function markActive() {
+  for (const b of ui.list.querySelectorAll('button.conversation')) {
+    if (b.dataset.id === state.conversationId) b.setAttribute('aria-current', 'true');
+    else b.removeAttribute('aria-current');
+  }
+}
+
+function resetChat(title = 'New chat') {
+  state.current?.answer.close();
+  state.current = null;
+  sessionStorage.removeItem(PENDING_KEY);
+  ui.stop.hidden = true;
+  ui.send.disabled = false;
+  state.conversationId = null;
+  state.totalCost = 0;
+  state.hasCost = false;
+  state.totalEstimated = false;
+  showTotal();
+  ui.title.textContent = title;
+  ui.messages.replaceChildren(ui.empty);
+  ui.empty.hidden = false;
+}
+
+/** Shows a saved conversation; pending is the answer a reload interrupted, if it belongs here. */
+async function openConversation(id, pending = null) {
+  resetChat('Loading…');
+  state.conversationId = id;
+  history.replaceState(null, '', `#c=${encodeURIComponent(id)}`);
+  markActive();
+  let conversation = null;
+  try {
+    conversation = await getJson(`api/conversations/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (!pending) {
+      ui.title.textContent = 'Conversation not found';
+      return;
+    }
+  }
+  ui.title.textContent = conversation?.title || (pending ? titleFrom(pending.question) : 'Conversation');
+  let stillStreaming = null;
+  for (const m of conversation?.messages || []) {
+    if (pending && m.id === pending.messageId) continue;
+    if (m.role === 'user') addUserMessage(textOf(m));
+    else if (m.role === 'assistant') {
+      const view = savedAnswer(m);
+      if (m.status === 'streaming' && !pending) stillStreaming = { messageId: m.id, view };
+    }
+  }
+  if (Number(conversation?.totalCost) > 0) {
+    state.totalEstimated = Boolean(conversation.totalCostEstimated);
+    state.totalCost = Number(conversation.totalCost);
+    state.hasCost = true;
+    showTotal();
+  }
+  if (pending) {
+    if (!conversation?.messages?.some(m => m.role === 'user' && textOf(m) === pending.question)) {
+      addUserMessage(pending.question);
+    }
+    follow(pending, addAssistantMessage());
+  } else if (stillStreaming) {
+    // An answer still being written (another tab, or a reload that lost its state): replay it whole.
+    stillStreaming.view.body.replaceChildren();
+    follow({ messageId: stillStreaming.messageId, lastEventId: 0, text: '' }, stillStreaming.view);
+  }
+  scrollDown(true);
+}
+
+/** A message's text: the server sends `text`; `content` is accepted too. */
+function textOf(m) {
+  return m.text ?? m.content ?? '';
+}
+
+function savedAnswer(m) {
+  const view = addAssistantMessage();
+  view.body.removeAttribute('aria-live'); // only the answer being written is announced
+  renderInto(view.body, textOf(m));
+  if (m.thinking) {
+    view.thinking.hidden = false;
+    view.thinking.querySelector('.thinking-text').textContent = m.thinking;
+  }
+  const usage = m.usage || m;
+  const notes = { stopped: 'stopped', interrupted: 'interrupted', error: 'failed', streaming: 'still being written' };
+  showMeta(view, {
+    inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cost: m.cost, estimated: m.costEstimated,
+    model: m.model, note: notes[m.status],
+  });
+  if (m.status === 'error') showError(view, m.error?.message || m.errorMessage || 'This answer failed.');
+  view.article.dataset.messageId = m.id;
+  return view;
+}
+
+function titleFrom(question) {
+  const line = String(question || '').trim().split('\n')[0];
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line || 'New chat';
+}
+
+// ---------- composer and controls ----------
+
+ui.form.addEventListener('submit', event => {
+  event.preventDefault();
+  const question = ui.input.value;
+  if (!question.trim() || state.current) return;
+  ui.input.value = '';
+  fitInput();
+  addUserMessage(question);
+  ask(question);
+});
+
+ui.input.addEventListener('keydown', event => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    ui.form.requestSubmit();
+  }
+});
+
+function fitInput() {
+  ui.input.style.height = 'auto';
+  ui.input.style.height = `${Math.min(ui.input.scrollHeight, 200)}px`;
+}
+ui.input.addEventListener('input', fitInput);
+
+ui.stop.addEventListener('click', () => {
+  if (!state.current) return;
+  ui.stop.disabled = true;
+  ui.stop.textContent = 'Stopping…';
+  state.current.answer.stop();
+});
+
+ui.newChat.addEventListener('click', () => {
+  closeSidebar();
+  resetChat();
+  history.replaceState(null, '', location.pathname + location.search);
+  markActive();
+  ui.input.focus();
+});
+
+ui.more.addEventListener('click', () => loadConversations(true));
+
+ui.toggle.addEventListener('click', () => {
+  const open = !ui.sidebar.classList.contains('open');
+  ui.sidebar.classList.toggle('open', open);
+  ui.toggle.setAttribute('aria-expanded', String(open));
+});
+
+// At phone width the list lies over the chat: a tap beside it closes it.
+document.querySelector('.chat').addEventListener('click', event => {
+  if (ui.sidebar.classList.contains('open') && !ui.toggle.contains(event.target)) closeSidebar();
+});
+
+function closeSidebar() {
+  ui.sidebar.classList.remove('open');
+  ui.toggle.setAttribute('aria-expanded', 'false');
+}
+
+// ---------- start ----------
+
+async function showDemoBanner() {
+  try {
+    const health = await getJson('api/health');
+    if (health.upstream === 'demo') ui.banner.hidden = false;
+  } catch {
+    // the banner also appears when an answer says it came from the demo
+  }
+}
+
+function readPending() {
+  try {
+    const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) || 'null');
+    return pending && pending.messageId ? pending : null;
+  } catch {
+    return null;
+  }
+}
+
+function start() {
+  showDemoBanner();
+  loadConversations();
+  const pending = readPending();
+  const fromHash = /^#c=(.+)$/.exec(location.hash);
+  if (pending && pending.conversationId) {
+    openConversation(pending.conversationId, pending);
+  } else if (pending) {
+    addUserMessage(pending.question);
+    follow(pending, addAssistantMessage());
+  } else if (fromHash) {
+    openConversation(decodeURIComponent(fromHash[1]));
+  }
+  ui.input.focus();
+}
+
+start();
