@@ -32,7 +32,7 @@ public final class AnswerServlet extends ApiServlet {
         int from = lastEventId(req);
         Answer answer = inMemory(req, messageId);
         if (answer != null) {
-            SseConnection connection = SseConnection.open(req, resp, answer.log()::wake);
+            SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
             app.executor.execute(new EventRelay(answer, connection, from, app.settings.pingInterval(), app.pinger));
             return;
         }
@@ -49,7 +49,7 @@ public final class AnswerServlet extends ApiServlet {
         }
         byte[][] frames = StoredReplay.frames(app.json, stored, app.services.upstream() != null
                 && app.services.upstream().isDemo());
-        SseConnection connection = SseConnection.open(req, resp, () -> { });
+        SseConnection connection = SseConnection.open(req, resp, () -> { }, () -> { });
         connection.write(frames, 0, frames.length);
         connection.complete();
     }

@@ -89,11 +89,7 @@ public final class App {
 
     /** Ends every running answer with a retryable error, saved as interrupted, then frees threads and sockets. */
     void shutdown() {
-        for (Answer answer : registry.all()) {
-            if (!answer.isEnded()) {
-                answer.abort("shutdown", "The server is shutting down; try again shortly.", AnswerStatus.INTERRUPTED);
-            }
-        }
+        abortAll();
         awaitAnswers();
         housekeeper.shutdownNow();
         executor.shutdown();
@@ -110,6 +106,15 @@ public final class App {
         }
         store.close();
         LOG.info("claude-sse stopped");
+    }
+
+    /** Ends every running answer with a retryable "shutdown" error, saved as interrupted. Idempotent. */
+    void abortAll() {
+        for (Answer answer : registry.all()) {
+            if (!answer.isEnded()) {
+                answer.abort("shutdown", "The server is shutting down; try again shortly.", AnswerStatus.INTERRUPTED);
+            }
+        }
     }
 
     private void awaitAnswers() {

@@ -57,7 +57,7 @@ public final class ChatServlet extends ApiServlet {
         }
         app.registry.add(answer);
         app.executor.execute(answer);
-        SseConnection connection = SseConnection.open(req, resp, answer.log()::wake);
+        SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
         app.executor.execute(new EventRelay(answer, connection, 0, app.settings.pingInterval(), app.pinger));
     }
 

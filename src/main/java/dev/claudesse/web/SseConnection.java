@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -17,27 +19,38 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SseConnection implements AsyncListener {
 
+    /** How long a stopping container's timeout waits for the relay to write the terminal event. */
+    private static final long CONTAINER_STOP_GRACE_MILLIS = 2000;
+
     private final AsyncContext async;
     private final ServletOutputStream out;
     private final Runnable onClose;
+    private final Runnable onContainerStopping;
     private final ReentrantLock lock = new ReentrantLock();
+    private final CountDownLatch closedByUs = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private SseConnection(AsyncContext async, ServletOutputStream out, Runnable onClose) {
+    private SseConnection(AsyncContext async, ServletOutputStream out, Runnable onClose, Runnable onContainerStopping) {
         this.async = async;
         this.out = out;
         this.onClose = onClose;
+        this.onContainerStopping = onContainerStopping;
     }
 
-    /** Goes async, sends the stream headers and the retry hint, and flushes them at once. */
-    static SseConnection open(HttpServletRequest req, HttpServletResponse resp, Runnable onClose) throws IOException {
+    /**
+     * Goes async, sends the stream headers and the retry hint, and flushes them at once.
+     *
+     * @param onContainerStopping runs when the container gives up on the request because the webapp stops
+     */
+    static SseConnection open(HttpServletRequest req, HttpServletResponse resp, Runnable onClose,
+                              Runnable onContainerStopping) throws IOException {
         resp.setStatus(200);
         resp.setContentType("text/event-stream;charset=UTF-8");
         resp.setHeader("Cache-Control", "no-cache, no-transform");
         resp.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
-        SseConnection connection = new SseConnection(async, resp.getOutputStream(), onClose);
+        SseConnection connection = new SseConnection(async, resp.getOutputStream(), onClose, onContainerStopping);
         async.addListener(connection);
         connection.write(SseFrames.RETRY);
         return connection;
@@ -97,6 +110,7 @@ final class SseConnection implements AsyncListener {
         } catch (IllegalStateException e) {
             // the container already completed or errored this request
         }
+        closedByUs.countDown();
         onClose.run();
     }
 
@@ -124,8 +138,20 @@ final class SseConnection implements AsyncListener {
         closedByContainer();
     }
 
+    /**
+     * Our timeout is 0 (never), so a timeout means the container gives up on the request because the
+     * webapp is stopping: Tomcat times out the async requests of a stopping context, possibly before
+     * contextDestroyed runs. So end the answers now, and let the relay write their terminal events and
+     * complete the response before the container closes it.
+     */
     @Override
     public void onTimeout(AsyncEvent event) {
+        onContainerStopping.run();
+        try {
+            closedByUs.await(CONTAINER_STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         closedByContainer();
     }
 

@@ -1,6 +1,8 @@
 package dev.claudesse.fake;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -16,6 +18,7 @@ public final class Gate {
     private final Semaphore permits = new Semaphore(0);
     private final Object sentLock = new Object();
     private int sent;
+    private final List<Long> sentNanos = new ArrayList<>();
 
     /** Lets one more part go. */
     public void release() {
@@ -36,6 +39,13 @@ public final class Gate {
     public int sent() {
         synchronized (sentLock) {
             return sent;
+        }
+    }
+
+    /** When part n (1-based, free parts included) was written and flushed, in System.nanoTime(). */
+    public long sentAtNanos(int n) {
+        synchronized (sentLock) {
+            return sentNanos.get(n - 1);
         }
     }
 
@@ -66,6 +76,7 @@ public final class Gate {
     void partSent() {
         synchronized (sentLock) {
             sent++;
+            sentNanos.add(System.nanoTime());
             sentLock.notifyAll();
         }
     }

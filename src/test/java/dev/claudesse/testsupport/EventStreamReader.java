@@ -33,7 +33,7 @@ public final class EventStreamReader implements AutoCloseable {
         this.reader = Thread.ofVirtual().start(this::read);
     }
 
-    static EventStreamReader open(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
+    public static EventStreamReader open(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
         return new EventStreamReader(http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
     }
 
