@@ -79,6 +79,26 @@ final class FinishWriter {
         return pending.get() + (spoolHasEntries ? 1 : 0);
     }
 
+    /**
+     * Waits until every queued answer has been written (or spooled), at most maxWait, so that a
+     * follow-up question reads its conversation's latest answer as history. False on timeout.
+     */
+    boolean awaitQueued(Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (pending.get() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How many answers went to the spool file since start (for tests and the health check). */
     long spooledTotal() {
         return spooledTotal.get();

@@ -45,6 +45,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     static final String REJECTED_FILE = "finish-rejected.jsonl";
 
     private static final System.Logger LOG = System.getLogger(JdbcConversationStore.class.getName());
+    /** How long a follow-up question waits for earlier answers to reach the database. */
+    private static final Duration HISTORY_WAIT = Duration.ofSeconds(2);
 
     private final DataSource dataSource;
     private final Options options;
@@ -82,6 +84,9 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
 
     @Override
     public Started begin(AnswerStart start) throws ConversationNotFoundException {
+        if (start.conversationId() != null && !writer.awaitQueued(HISTORY_WAIT)) {
+            LOG.log(Level.WARNING, "earlier answers are not saved yet; the history sent may lack them");
+        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
