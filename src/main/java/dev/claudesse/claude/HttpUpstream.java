@@ -47,7 +47,7 @@ public final class HttpUpstream implements Upstream {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson(json)))
                 .build();
         Future<HttpResponse<java.io.InputStream>> pending =
-                client.sendAsync(http, info -> new PushedBody());
+                client.sendAsync(http, HttpResponse.BodyHandlers.ofInputStream());
         try {
             HttpResponse<java.io.InputStream> response = pending.get();
             HttpHeaders headers = response.headers();
