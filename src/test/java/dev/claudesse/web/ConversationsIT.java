@@ -182,6 +182,42 @@ class ConversationsIT {
     }
 
     @Test
+    void aDroppedAnswerIsSavedWithItsPartialTextAndAnEstimatedCost() throws Exception {
+        fake.enqueue(Script.transcript("dropped").dropAfter(5));
+        Chat chat = chat(alice, body("hi", null));
+        JsonNode answer = savedConversation(alice, chat.conversationId()).path("messages").get(1);
+
+        assertEquals("error", answer.path("status").asText());
+        assertEquals(TranscriptFacts.of("dropped").text(), answer.path("text").asText());
+        assertEquals("upstream_dropped", answer.path("error").path("type").asText());
+        assertTrue(answer.path("costEstimated").asBoolean());
+        assertEquals(0, chat.cost().path("totalCost").decimalValue().compareTo(answer.path("cost").decimalValue()));
+    }
+
+    @Test
+    void theAnonymousOwnerCookieIsRandomHttpOnlyAndLax() throws Exception {
+        java.util.Set<String> owners = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            fake.enqueue(Script.transcript("plain_text"));
+            HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(app.baseUri().resolve("api/chat"))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body("hi", null))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String cookie = response.headers().firstValue("set-cookie").orElseThrow();
+            java.util.regex.Matcher value = java.util.regex.Pattern
+                    .compile("^claude_sse_owner=([A-Za-z0-9_-]+);").matcher(cookie);
+            assertTrue(value.find(), cookie);
+            assertTrue(value.group(1).length() >= 22, "at least 128 random bits: " + cookie);
+            assertTrue(cookie.contains("HttpOnly"), cookie);
+            assertTrue(cookie.contains("SameSite=Lax"), cookie);
+            assertFalse(cookie.contains("Secure"), "not Secure over plain http: " + cookie);
+            owners.add(value.group(1));
+        }
+        assertEquals(2, owners.size(), "each new browser gets its own owner");
+    }
+
+    @Test
     void anUpstreamErrorIsSavedWithItsPartialTextAndErrorType() throws Exception {
         fake.enqueue(Script.transcript("overloaded_midstream"));
         Chat chat = chat(alice, body("hi", null));
