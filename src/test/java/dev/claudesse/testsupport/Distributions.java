@@ -27,6 +27,11 @@ public final class Distributions {
         return existing("claudesse.tomcat.home");
     }
 
+    /** Tomcat 10.1, the older line that also implements Servlet 6.0. */
+    public static Path tomcat101Home() {
+        return existing("claudesse.tomcat101.home");
+    }
+
     public static Path jettyHome() {
         return existing("claudesse.jetty.home");
     }

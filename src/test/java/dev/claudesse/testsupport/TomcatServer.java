@@ -36,7 +36,12 @@ public final class TomcatServer implements AppServer {
      */
     public static TomcatServer start(String label, Map<String, String> env, Map<String, String> properties,
                                      List<Path> libJars) throws IOException, InterruptedException {
-        Path home = Distributions.tomcatHome();
+        return start(Distributions.tomcatHome(), label, env, properties, libJars);
+    }
+
+    /** The same, from another Tomcat distribution (e.g. 10.1). */
+    public static TomcatServer start(Path home, String label, Map<String, String> env, Map<String, String> properties,
+                                     List<Path> libJars) throws IOException, InterruptedException {
         Path base = Distributions.freshDirectory(label);
         int port = FreePort.pick();
         Distributions.copyTree(home.resolve("conf"), base.resolve("conf"));
