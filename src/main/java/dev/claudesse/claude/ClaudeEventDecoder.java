@@ -93,7 +93,7 @@ public final class ClaudeEventDecoder implements EventStreamParser.Handler {
         }
         if (event.has("usage")) {
             usage = merge(usage, event.path("usage"));
-            listener.onUsage(usage, true);
+            listener.onUsage(usage);
         }
     }
 

@@ -9,8 +9,8 @@ public interface ClaudeStreamListener {
 
     void onThinking(String text);
 
-    /** Usage so far; each call carries the latest cumulative counts. */
-    void onUsage(Usage usage, boolean fromMessageDelta);
+    /** Usage reported by a message_delta: the latest cumulative counts, message_start's included. */
+    void onUsage(Usage usage);
 
     void onStopReason(String stopReason);
 

@@ -262,9 +262,9 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     }
 
     @Override
-    public void onUsage(Usage usage, boolean fromMessageDelta) {
+    public void onUsage(Usage usage) {
         this.usage = usage;
-        finalUsage |= fromMessageDelta;
+        finalUsage = true;
     }
 
     @Override
@@ -346,9 +346,6 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         return log.awaitFinished(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    boolean isStopRequested() {
-        return stopRequested;
-    }
 
     public String messageId() {
         return messageId;

@@ -66,14 +66,6 @@ public final class EventLog {
         }
     }
 
-    public Snapshot snapshot() {
-        lock.lock();
-        try {
-            return new Snapshot(frames, size, finished);
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** Lets waiting readers look again, e.g. because their connection closed. */
     public void wake() {

@@ -27,7 +27,7 @@ class ClaudeEventDecoderTest {
             calls.add("thinking " + text);
         }
 
-        public void onUsage(Usage usage, boolean fromMessageDelta) {
+        public void onUsage(Usage usage) {
             lastUsage = usage;
         }
 
