@@ -8,6 +8,7 @@ import dev.claudesse.fake.TranscriptFacts;
 import dev.claudesse.testsupport.AppServer;
 import dev.claudesse.testsupport.Browser;
 import dev.claudesse.testsupport.EventStreamReader;
+import dev.claudesse.testsupport.ResumeScenario;
 import dev.claudesse.testsupport.EventStreamReader.Event;
 import dev.claudesse.testsupport.PostgresServer;
 import dev.claudesse.testsupport.SavedMessages;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -151,30 +151,8 @@ abstract class DeployedWarContract {
 
     @Test
     void resumeWithLastEventIdReplaysThenFollowsLive() throws Exception {
-        TranscriptFacts facts = TranscriptFacts.of("long_text");
-        Gate gate = new Gate();
-        fake.enqueue(Script.transcript("long_text").gated(gate, 2));
-        List<Event> seen = new ArrayList<>();
-        String messageId;
-        try (EventStreamReader stream = browser.chat("{\"message\":\"hi\"}")) {
-            seen.add(stream.nextNonPing(T));
-            messageId = json(seen.get(0)).path("messageId").asText();
-            gate.release(3);
-            for (int i = 0; i < 3; i++) {
-                seen.add(stream.nextNonPing(T));
-            }
-        }
-        gate.release(3); // produced while no browser listens
-        long lastId = Long.parseLong(last(seen).id());
-        try (EventStreamReader resumed = browser.resume(messageId, lastId)) {
-            assertEquals(200, resumed.status());
-            Event next = resumed.nextNonPing(T);
-            assertEquals(Long.toString(lastId + 1), next.id(), "no gap, no duplicate");
-            seen.add(next);
-            gate.open();
-            seen.addAll(resumed.readToEnd(T));
-        }
-        assertEquals(facts.text(), text(seen));
+        List<Event> seen = ResumeScenario.run(browser, fake, 3, 3, T).events();
+        assertEquals(TranscriptFacts.of("long_text").text(), text(seen));
         assertEquals("done", last(seen).type());
     }
 

@@ -7,6 +7,7 @@ import dev.claudesse.fake.TranscriptFacts;
 import dev.claudesse.testsupport.Browser;
 import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.EventStreamReader;
+import dev.claudesse.testsupport.ResumeScenario;
 import dev.claudesse.testsupport.EventStreamReader.Event;
 import dev.claudesse.testsupport.NginxServer;
 import dev.claudesse.testsupport.ServerLogOnFailure;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -122,29 +122,8 @@ class NginxProxyIT {
 
     @Test
     void resumeThroughNginxReplaysAfterTheLastIdThenFollowsLive() throws Exception {
-        TranscriptFacts facts = TranscriptFacts.of("long_text");
-        Gate gate = new Gate();
-        fake.enqueue(Script.transcript("long_text").gated(gate, 2));
-        List<Event> seen = new ArrayList<>();
-        String messageId;
-        try (EventStreamReader stream = browser.chat("{\"message\":\"hi\"}")) {
-            seen.add(stream.nextNonPing(T));
-            messageId = json(seen.get(0)).path("messageId").asText();
-            gate.release(2);
-            seen.add(stream.nextNonPing(T));
-            seen.add(stream.nextNonPing(T));
-        }
-        gate.release(2);
-        long lastId = Long.parseLong(last(seen).id());
-        try (EventStreamReader resumed = browser.resume(messageId, lastId)) {
-            assertEquals(200, resumed.status());
-            Event next = resumed.nextNonPing(T);
-            assertEquals(Long.toString(lastId + 1), next.id());
-            seen.add(next);
-            gate.open();
-            seen.addAll(resumed.readToEnd(T));
-        }
-        assertEquals(facts.text(), text(seen));
+        List<Event> seen = ResumeScenario.run(browser, fake, 2, 2, T).events();
+        assertEquals(TranscriptFacts.of("long_text").text(), text(seen));
         assertEquals("done", last(seen).type());
     }
 

@@ -9,6 +9,7 @@ import dev.claudesse.fake.TranscriptFacts;
 import dev.claudesse.testsupport.Browser;
 import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.EventStreamReader;
+import dev.claudesse.testsupport.ResumeScenario;
 import dev.claudesse.testsupport.EventStreamReader.Event;
 import dev.claudesse.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -281,34 +281,11 @@ class ChatStreamIT {
     @Test
     void resumeReplaysEverythingAfterTheLastIdThenFollowsLiveWithoutGapOrDuplicate() throws Exception {
         TranscriptFacts facts = TranscriptFacts.of("long_text");
-        Gate gate = new Gate();
-        fake.enqueue(Script.transcript("long_text").gated(gate, 2));
-        List<Event> first = new ArrayList<>();
-        String messageId;
-        try (EventStreamReader stream = browser.chat("{\"message\":\"hi\"}")) {
-            first.add(stream.nextNonPing(T));
-            messageId = json(first.get(0)).path("messageId").asText();
-            gate.release(6);
-            for (int i = 0; i < 6; i++) {
-                first.add(stream.nextNonPing(T));
-            }
-        }
-        gate.release(4); // produced while nobody listens
-        long lastId = Long.parseLong(last(first).id());
-        try (EventStreamReader resumed = browser.resume(messageId, lastId)) {
-            assertEquals(200, resumed.status());
-            Event next = resumed.nextNonPing(T);
-            assertEquals(Long.toString(lastId + 1), next.id());
-            gate.open();
-            List<Event> rest = resumed.readToEnd(T);
-            List<Event> all = new ArrayList<>(first);
-            all.add(next);
-            all.addAll(rest);
-            assertEquals(facts.text(), text(all));
-            assertEquals("done", last(rest).type());
-        }
+        ResumeScenario.Result resumed = ResumeScenario.run(browser, fake, 6, 4, T);
+        assertEquals(facts.text(), text(resumed.events()));
+        assertEquals("done", last(resumed.events()).type());
         // a finished answer replays in full, also with the query parameter
-        var replay = browser.send("GET", "api/chat/" + messageId + "/stream?lastEventId=0", null, null);
+        var replay = browser.send("GET", "api/chat/" + resumed.messageId() + "/stream?lastEventId=0", null, null);
         assertTrue(replay.body().contains("event: done"));
         assertEquals(facts.text(), textOf(replay.body()));
     }
