@@ -48,6 +48,8 @@ public final class LoadClient {
         if (!options.direct()) {
             awaitHealth(options.url(), options.waitHealthSeconds());
         }
+        // Before the warm-up, which itself loads the machine: this tells whether other work was running.
+        Double loadAverage = ProcStats.loadAverage();
         long fakePid = 0;
         if (options.warmupAnswers() > 0) {
             fakePid = configureFake(options.fakeUrl(), WARMUP_SHAPE);
@@ -57,7 +59,6 @@ public final class LoadClient {
         if (options.warmupAnswers() > 0) {
             Thread.sleep(2_000); // let the app settle (and its GC catch up) before the idle reading
         }
-        Double loadAverage = ProcStats.loadAverage();
         long idleResident = options.appPid() > 0 ? ProcStats.residentBytes(options.appPid()) : -1;
         Resources before = Resources.now(options.appPid(), fakePid);
         long start = System.nanoTime();
