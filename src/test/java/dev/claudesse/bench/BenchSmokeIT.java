@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ class BenchSmokeIT {
                 "ANTHROPIC_BASE_URL", "http://127.0.0.1:" + fakePort,
                 "ANTHROPIC_API_KEY", "bench-key",
                 "CLAUDE_SSE_MAX_ANSWERS_PER_OWNER", "100000",
-                "CLAUDE_SSE_MAX_ANSWERS", "100000"), APP_LOG);
+                "CLAUDE_SSE_MAX_ANSWERS", "100000",
+                "CLAUDE_SSE_DATA_DIR", freshDataDir().toString()), APP_LOG);
         awaitHealth(app, appPort);
 
         BenchLevel level = BenchLevel.SMOKE;
@@ -125,6 +127,12 @@ class BenchSmokeIT {
 
     private static String java() {
         return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+
+    /** The app's own empty database, not the developer's ./data. */
+    private static Path freshDataDir() throws IOException {
+        Path target = Files.createDirectories(Path.of("target"));
+        return Files.createTempDirectory(target, "bench-smoke-data-").toAbsolutePath();
     }
 
     private static int freePort() throws IOException {
