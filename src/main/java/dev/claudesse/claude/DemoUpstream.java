@@ -31,7 +31,8 @@ public final class DemoUpstream implements Upstream {
     @Override
     public UpstreamResponse open(ClaudeRequest request) {
         List<byte[]> events = events(request);
-        return new UpstreamResponse(200, "req_demo_" + UUID.randomUUID(), null, new PacedStream(events, pace));
+        return new UpstreamResponse(200, "req_demo_" + UUID.randomUUID(), null,
+                new StreamBody(new PacedStream(events, pace)));
     }
 
     @Override

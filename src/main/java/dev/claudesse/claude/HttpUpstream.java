@@ -46,10 +46,9 @@ public final class HttpUpstream implements Upstream {
                 .header("accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson(json)))
                 .build();
-        Future<HttpResponse<java.io.InputStream>> pending =
-                client.sendAsync(http, HttpResponse.BodyHandlers.ofInputStream());
+        Future<HttpResponse<UpstreamBody>> pending = client.sendAsync(http, HttpUpstream::body);
         try {
-            HttpResponse<java.io.InputStream> response = pending.get();
+            HttpResponse<UpstreamBody> response = pending.get();
             HttpHeaders headers = response.headers();
             return new UpstreamResponse(response.statusCode(),
                     headers.firstValue("request-id").orElse(null), retryAfter(headers), response.body());
@@ -60,6 +59,12 @@ public final class HttpUpstream implements Upstream {
             Throwable cause = e.getCause();
             throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
         }
+    }
+
+    /** An event stream is parsed as it arrives; an error answer is read whole, on the answer's thread. */
+    private static HttpResponse.BodySubscriber<UpstreamBody> body(HttpResponse.ResponseInfo info) {
+        return info.statusCode() == 200 ? new PushedBody()
+                : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(), StreamBody::new);
     }
 
     @Override

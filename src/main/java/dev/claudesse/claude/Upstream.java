@@ -6,8 +6,8 @@ import java.io.IOException;
 public interface Upstream {
 
     /**
-     * Sends the request and returns once response headers are in. The caller owns the body and
-     * closes it to cancel the call.
+     * Sends the request and returns once response headers are in. The caller owns the body: it
+     * delivers it, cancels it to cancel the call, and closes it.
      */
     UpstreamResponse open(ClaudeRequest request) throws IOException, InterruptedException;
 

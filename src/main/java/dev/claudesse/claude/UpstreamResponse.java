@@ -1,8 +1,7 @@
 package dev.claudesse.claude;
 
-import java.io.InputStream;
 import java.time.Duration;
 
 /** Status line and the headers we act on; body is Claude's event stream (or its error JSON). */
-public record UpstreamResponse(int status, String requestId, Duration retryAfter, InputStream body) {
+public record UpstreamResponse(int status, String requestId, Duration retryAfter, UpstreamBody body) {
 }

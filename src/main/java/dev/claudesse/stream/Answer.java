@@ -4,6 +4,7 @@ import dev.claudesse.claude.ClaudeEventDecoder;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.claude.ClaudeStreamListener;
 import dev.claudesse.claude.RetryPolicy;
+import dev.claudesse.claude.UpstreamBody;
 import dev.claudesse.claude.UpstreamResponse;
 import dev.claudesse.claude.Usage;
 import dev.claudesse.protocol.EventStreamParser;
@@ -12,7 +13,6 @@ import dev.claudesse.store.AnswerEnd;
 import dev.claudesse.store.AnswerStatus;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +55,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private long nextId = 1;
 
     private volatile AnswerStatus status = AnswerStatus.STREAMING;
-    private volatile InputStream body;
+    private volatile UpstreamBody body;
     private volatile Thread runner;
     private volatile boolean stopRequested;
     private volatile Outcome.Failed abortedWith;
@@ -141,25 +141,30 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         }
     }
 
-    private Outcome consume(InputStream in) {
+    /**
+     * Parses Claude's stream as the body delivers it. For Claude over HTTP that happens on the HTTP
+     * client's thread, not this one: the listener methods below run there, and this thread reads their
+     * results only after deliver() returns.
+     */
+    private Outcome consume(UpstreamBody in) {
         body = in;
         EventStreamParser parser = new EventStreamParser(new ClaudeEventDecoder(services.json(), this));
-        byte[] buffer = new byte[2048];
-        try (in) {
+        try {
             if (stopRequested) {
                 return stoppedOutcome();
             }
-            int n;
-            while (!messageStopped && upstreamErrorType == null && (n = in.read(buffer)) >= 0) {
+            in.deliver((bytes, offset, length) -> {
                 lastUpstreamNanos = System.nanoTime();
-                parser.feed(buffer, 0, n);
-            }
+                parser.feed(bytes, offset, length);
+                return !messageStopped && upstreamErrorType == null;
+            });
         } catch (IOException e) {
-            // a stop, the idle watchdog or a broken connection; told apart below
+            // a broken connection; a stop or the idle watchdog cancel, and deliver() returns normally
         } catch (ClaudeEventDecoder.MalformedUpstreamException e) {
             return new Outcome.Failed("upstream_malformed", e.getMessage(), false);
         } finally {
             body = null;
+            in.close();
         }
         return afterStream();
     }
@@ -232,7 +237,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         }
     }
 
-    // ---- what Claude's stream tells us (called on this answer's thread) ----
+    // ---- what Claude's stream tells us (called by whichever thread delivers the body, one at a time) ----
 
     @Override
     public void onMessageStart(String model, Usage usage) {
@@ -303,13 +308,9 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     }
 
     private void cancelUpstream() {
-        InputStream open = body;
+        UpstreamBody open = body;
         if (open != null) {
-            try {
-                open.close();
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "closing the upstream body", e);
-            }
+            open.cancel();
         }
         log.wake();
     }

@@ -6,7 +6,7 @@ import dev.claudesse.claude.RetryPolicy;
 import dev.claudesse.claude.UpstreamResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
 
 /** An error answer from Claude, read from its JSON body, and the terminal event it turns into. */
 record UpstreamError(int status, String claudeType, String claudeMessage) {
@@ -16,12 +16,19 @@ record UpstreamError(int status, String claudeType, String claudeMessage) {
     static UpstreamError read(ObjectMapper json, UpstreamResponse response) {
         String type = null;
         String message = null;
-        try (InputStream in = response.body()) {
-            JsonNode error = json.readTree(in.readNBytes(MAX_ERROR_BODY)).path("error");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            response.body().deliver((chunk, offset, length) -> {
+                bytes.write(chunk, offset, Math.min(length, MAX_ERROR_BODY - bytes.size()));
+                return bytes.size() < MAX_ERROR_BODY;
+            });
+            JsonNode error = json.readTree(bytes.toByteArray()).path("error");
             type = error.path("type").asText(null);
             message = error.path("message").asText(null);
         } catch (IOException | RuntimeException e) {
             // not JSON: the status alone has to do
+        } finally {
+            response.body().close();
         }
         return new UpstreamError(response.status(), type, message);
     }

@@ -47,9 +47,8 @@ public final class App {
         this.prices = PriceTable.load(json, settings.pricesFile());
         this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
                 settings.replayRetention());
-        // A direct executor: Claude's bytes are handed to the answer's thread from the client's selector
-        // thread itself, not through a pool thread first. Measured: 20% less CPU per chunk at 1,000
-        // streams (docs/performance.md).
+        // A direct executor: the client's selector thread itself parses Claude's bytes (PushedBody), with no
+        // pool thread or answer thread in between (docs/performance.md).
         this.http = settings.hasApiKey() ? HttpClient.newBuilder().executor(Runnable::run)
                 .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build() : null;
         this.services = new AnswerServices(upstream(), prices, RetryPolicy.DEFAULT, json, store);
