@@ -312,7 +312,6 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         if (open != null) {
             open.cancel();
         }
-        log.wake();
     }
 
     /** Called by the housekeeper: cuts an upstream that has sent nothing for too long. */

@@ -1,25 +1,38 @@
 package dev.claudesse.stream;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The encoded events of one answer, in order, kept so that any connection can replay them and then
- * follow live. One writer appends; any number of readers wait for more. Event id N is at index N-1.
+ * follow live. One writer appends; followers are told after each change, on the appending thread, and
+ * read what is new with snapshot(). Event id N is at index N-1.
  */
 public final class EventLog {
 
-    /** What a reader may write next: frames[from..size) and whether the log is complete. */
+    /** What a reader may write: frames[0..size) and whether the log is complete. */
     public record Snapshot(byte[][] frames, int size, boolean finished) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition grew = lock.newCondition();
+    private final Condition ended = lock.newCondition();
+    private final List<Runnable> followers = new CopyOnWriteArrayList<>();
     private byte[][] frames = new byte[8][];
     private int size;
     private boolean finished;
+
+    /** A log that is complete from the start, e.g. an answer rebuilt from the store. */
+    public static EventLog finished(byte[][] frames) {
+        EventLog log = new EventLog();
+        log.frames = frames.clone();
+        log.size = frames.length;
+        log.finished = true;
+        return log;
+    }
 
     public void append(byte[] frame) {
         lock.lock();
@@ -32,48 +45,45 @@ public final class EventLog {
                 frames = Arrays.copyOf(frames, size * 2);
             }
             frames[size++] = frame;
-            grew.signalAll();
         } finally {
             lock.unlock();
         }
+        tellFollowers();
     }
 
-    /** Marks the log complete: readers drain what is left and stop. */
+    /** Marks the log complete: followers drain what is left and stop. */
     public void finish() {
         lock.lock();
         try {
             finished = true;
-            grew.signalAll();
+            ended.signalAll();
         } finally {
             lock.unlock();
         }
+        tellFollowers();
     }
 
-    /**
-     * Waits until there are frames at or past index from, the log is finished, or wake() is called;
-     * returns what is there then. Untimed on purpose: a timed wait per reader would arm and cancel a
-     * timer for every event; pings come from one shared clock that calls wake() instead.
-     */
-    public Snapshot await(int from) throws InterruptedException {
+    public Snapshot snapshot() {
         lock.lock();
         try {
-            if (size <= from && !finished) {
-                grew.await();
-            }
             return new Snapshot(frames, size, finished);
         } finally {
             lock.unlock();
         }
     }
 
+    /** Runs onChange after every append and at the finish, on the thread that made the change. */
+    public void follow(Runnable onChange) {
+        followers.add(onChange);
+    }
 
-    /** Lets waiting readers look again, e.g. because their connection closed. */
-    public void wake() {
-        lock.lock();
-        try {
-            grew.signalAll();
-        } finally {
-            lock.unlock();
+    public void unfollow(Runnable onChange) {
+        followers.remove(onChange);
+    }
+
+    private void tellFollowers() {
+        for (Runnable follower : followers) {
+            follower.run();
         }
     }
 
@@ -87,7 +97,7 @@ public final class EventLog {
                 if (left <= 0) {
                     return false;
                 }
-                grew.awaitNanos(left);
+                ended.awaitNanos(left);
             }
             return true;
         } finally {

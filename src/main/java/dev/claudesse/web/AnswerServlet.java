@@ -2,6 +2,7 @@ package dev.claudesse.web;
 
 import dev.claudesse.store.StoredAnswer;
 import dev.claudesse.stream.Answer;
+import dev.claudesse.stream.EventLog;
 import dev.claudesse.stream.StoredReplay;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,8 +33,7 @@ public final class AnswerServlet extends ApiServlet {
         int from = lastEventId(req);
         Answer answer = inMemory(req, messageId);
         if (answer != null) {
-            SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
-            app.executor.execute(new EventRelay(answer, connection, from, app.settings.pingInterval(), app.pinger));
+            SseConnection.open(req, resp, answer.log(), from, answer, app, app::abortAll);
             return;
         }
         replayFromStore(req, resp, messageId);
@@ -49,9 +49,7 @@ public final class AnswerServlet extends ApiServlet {
         }
         byte[][] frames = StoredReplay.frames(app.json, stored, app.services.upstream() != null
                 && app.services.upstream().isDemo());
-        SseConnection connection = SseConnection.open(req, resp, () -> { }, () -> { });
-        connection.write(frames, 0, frames.length);
-        connection.complete();
+        SseConnection.open(req, resp, EventLog.finished(frames), 0, null, app, () -> { });
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /**
  * POST api/chat: checks the request on the container thread, saves the user's message, then hands the
- * answer to a virtual thread and this connection to another that relays the answer's events.
+ * answer to a virtual thread and makes this connection follow the answer's events.
  */
 public final class ChatServlet extends ApiServlet {
 
@@ -57,8 +57,7 @@ public final class ChatServlet extends ApiServlet {
         }
         app.registry.add(answer);
         app.executor.execute(answer);
-        SseConnection connection = SseConnection.open(req, resp, answer.log()::wake, app::abortAll);
-        app.executor.execute(new EventRelay(answer, connection, 0, app.settings.pingInterval(), app.pinger));
+        SseConnection.open(req, resp, answer.log(), 0, answer, app, app::abortAll);
     }
 
     private void admit(String owner) {

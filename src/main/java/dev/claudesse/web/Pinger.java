@@ -4,30 +4,30 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One clock for every open stream's ping: each tick wakes the relays that have been quiet for the
- * ping interval, and each writes its own ping. Cheaper than a timer per connection, and the failed
- * ping is how a vanished idle browser is found.
+ * One clock for every open stream's ping: each tick pings the connections that have been quiet for the
+ * ping interval. Cheaper than a timer per connection, and the failed ping is how a vanished idle
+ * browser is found.
  */
 final class Pinger {
 
-    private final Set<EventRelay> relays = ConcurrentHashMap.newKeySet();
+    private final Set<SseConnection> connections = ConcurrentHashMap.newKeySet();
 
-    void add(EventRelay relay) {
-        relays.add(relay);
+    void add(SseConnection connection) {
+        connections.add(connection);
     }
 
-    void remove(EventRelay relay) {
-        relays.remove(relay);
+    void remove(SseConnection connection) {
+        connections.remove(connection);
     }
 
     void tick() {
         long now = System.nanoTime();
-        for (EventRelay relay : relays) {
-            relay.wakeIfQuiet(now);
+        for (SseConnection connection : connections) {
+            connection.pingIfQuiet(now);
         }
     }
 
     int open() {
-        return relays.size();
+        return connections.size();
     }
 }

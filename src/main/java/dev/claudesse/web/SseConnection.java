@@ -1,117 +1,197 @@
 package dev.claudesse.web;
 
 import dev.claudesse.protocol.SseFrames;
+import dev.claudesse.stream.Answer;
+import dev.claudesse.stream.EventLog;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One browser connection receiving an event stream. A single lock covers write+flush and completion;
- * once closed (by us, a failed write, or the container) nothing touches the response again.
+ * One browser connection following an answer's event log, with non-blocking output: whichever thread
+ * changed the log writes the new events at once (for Claude's text, the HTTP client's thread that
+ * parsed them), so no thread waits per connection and none is woken per chunk. When the browser is slow,
+ * the container calls onWritePossible and the rest goes out from there. A single lock covers every
+ * write, flush and the close; once closed (by us, a failed write, or the container) nothing touches the
+ * response again.
  */
-final class SseConnection implements AsyncListener {
+final class SseConnection implements AsyncListener, WriteListener {
 
-    /** How long a stopping container's timeout waits for the relay to write the terminal event. */
+    /** How long a stopping container's timeout waits for the terminal event to be written. */
     private static final long CONTAINER_STOP_GRACE_MILLIS = 2000;
 
     private final AsyncContext async;
     private final ServletOutputStream out;
-    private final Runnable onClose;
+    private final EventLog log;
+    private final Answer answer;
+    private final Executor executor;
+    private final Pinger pinger;
+    private final long pingNanos;
     private final Runnable onContainerStopping;
+    private final Runnable onLogChanged = this::logChanged;
     private final ReentrantLock lock = new ReentrantLock();
-    private final CountDownLatch closedByUs = new CountDownLatch(1);
     private volatile boolean closed;
+    private volatile long lastWrite = System.nanoTime();
+    private boolean listening;
+    private boolean retrySent;
+    private boolean pingDue;
+    private boolean unflushed;
+    private int next;
 
-    private SseConnection(AsyncContext async, ServletOutputStream out, Runnable onClose, Runnable onContainerStopping) {
+    private SseConnection(AsyncContext async, ServletOutputStream out, EventLog log, int from, Answer answer,
+                          Executor executor, Pinger pinger, Duration pingInterval, Runnable onContainerStopping) {
         this.async = async;
         this.out = out;
-        this.onClose = onClose;
+        this.log = log;
+        this.next = from;
+        this.answer = answer;
+        this.executor = executor;
+        this.pinger = pinger;
+        this.pingNanos = pingInterval.toNanos();
         this.onContainerStopping = onContainerStopping;
     }
 
     /**
-     * Goes async, sends the stream headers and the retry hint, and flushes them at once.
+     * Goes async, sends the stream headers, then the retry hint and the log's events from index from on,
+     * and follows the log until it finishes.
      *
+     * @param answer              the live answer the log belongs to, or null for a finished replay
      * @param onContainerStopping runs when the container gives up on the request because the webapp stops
      */
-    static SseConnection open(HttpServletRequest req, HttpServletResponse resp, Runnable onClose,
-                              Runnable onContainerStopping) throws IOException {
+    static SseConnection open(HttpServletRequest req, HttpServletResponse resp, EventLog log, int from,
+                              Answer answer, App app, Runnable onContainerStopping) throws IOException {
         resp.setStatus(200);
         resp.setContentType("text/event-stream;charset=UTF-8");
         resp.setHeader("Cache-Control", "no-cache, no-transform");
         resp.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
-        SseConnection connection = new SseConnection(async, resp.getOutputStream(), onClose, onContainerStopping);
+        SseConnection connection = new SseConnection(async, resp.getOutputStream(), log, from, answer,
+                app.executor, app.pinger, app.settings.pingInterval(), onContainerStopping);
         async.addListener(connection);
-        connection.write(SseFrames.RETRY);
+        if (answer != null) {
+            answer.follow();
+        }
+        app.pinger.add(connection);
+        connection.out.setWriteListener(connection);
+        connection.lock.lock();
+        try {
+            connection.listening = true;
+        } finally {
+            connection.lock.unlock();
+        }
+        log.follow(connection.onLogChanged);
+        connection.drain();
         return connection;
     }
 
-    /** Writes the frames and flushes once; false when the browser is gone. */
-    boolean write(byte[][] frames, int from, int to) {
+    /**
+     * Writes whatever is due while the container can take it, then flushes once. Returns when all is
+     * written or the output is not ready; in that case the container calls onWritePossible later.
+     */
+    private void drain() {
         lock.lock();
         try {
-            if (closed) {
-                return false;
+            if (closed || !listening) {
+                return;
             }
-            for (int i = from; i < to; i++) {
-                out.write(frames[i]);
+            while (out.isReady()) {
+                EventLog.Snapshot events = log.snapshot();
+                if (!retrySent) {
+                    out.write(SseFrames.RETRY);
+                    retrySent = true;
+                    unflushed = true;
+                } else if (next < events.size()) {
+                    out.write(events.frames()[next++]);
+                    unflushed = true;
+                    pingDue = false;
+                } else if (pingDue) {
+                    out.write(SseFrames.PING);
+                    pingDue = false;
+                    unflushed = true;
+                } else if (unflushed) {
+                    out.flush();
+                    unflushed = false;
+                    lastWrite = System.nanoTime();
+                } else {
+                    if (events.finished()) {
+                        closeLocked();
+                    }
+                    return;
+                }
             }
-            out.flush();
-            return true;
         } catch (IOException | RuntimeException e) {
             // RuntimeException too: containers signal a recycled or errored response in various ways
             closeLocked();
-            return false;
         } finally {
             lock.unlock();
         }
     }
 
-    boolean write(byte[] frame) {
-        return write(new byte[][]{frame}, 0, 1);
+    /**
+     * A virtual thread that changes the log is the answer's own, which stop() may interrupt; a socket
+     * write on an interrupted thread closes the socket, so those few events go out from another thread.
+     */
+    private void logChanged() {
+        if (!Thread.currentThread().isVirtual()) {
+            drain();
+            return;
+        }
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException shuttingDown) {
+            drain();
+        }
     }
 
-    /** Keeps proxies from timing out an idle stream, and finds browsers that left. */
-    boolean ping() {
-        return write(SseFrames.PING);
+    /** Called by the Pinger's clock: keeps proxies from timing out a quiet stream, and finds browsers that left. */
+    void pingIfQuiet(long now) {
+        if (closed || now - lastWrite < pingNanos) {
+            return;
+        }
+        lock.lock();
+        try {
+            pingDue = true;
+        } finally {
+            lock.unlock();
+        }
+        drain();
     }
 
     boolean isClosed() {
         return closed;
     }
 
-    /** Ends the response. Idempotent. */
-    void complete() {
-        lock.lock();
-        try {
-            closeLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void closeLocked() {
         if (closed) {
             return;
         }
-        closed = true;
+        release();
         try {
             async.complete();
         } catch (IllegalStateException e) {
             // the container already completed or errored this request
         }
-        closedByUs.countDown();
-        onClose.run();
+    }
+
+    /** Marks this closed and stops following; the caller holds the lock. */
+    private void release() {
+        closed = true;
+        log.unfollow(onLogChanged);
+        pinger.remove(this);
+        if (answer != null) {
+            answer.unfollow();
+        }
     }
 
     /**
@@ -121,11 +201,22 @@ final class SseConnection implements AsyncListener {
     private void closedByContainer() {
         lock.lock();
         try {
-            closed = true;
+            if (!closed) {
+                release();
+            }
         } finally {
             lock.unlock();
         }
-        onClose.run();
+    }
+
+    @Override
+    public void onWritePossible() {
+        drain();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        closedByContainer();
     }
 
     @Override
@@ -141,17 +232,21 @@ final class SseConnection implements AsyncListener {
     /**
      * Our timeout is 0 (never), so a timeout means the container gives up on the request because the
      * webapp is stopping: Tomcat times out the async requests of a stopping context, possibly before
-     * contextDestroyed runs. So end the answers now, and let the relay write their terminal events and
-     * complete the response before the container closes it.
+     * contextDestroyed runs. So end the answers now, and let their terminal events be written and the
+     * response completed before the container closes it.
      */
     @Override
     public void onTimeout(AsyncEvent event) {
         onContainerStopping.run();
         try {
-            closedByUs.await(CONTAINER_STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            if (answer != null) {
+                answer.awaitEnd(Duration.ofMillis(CONTAINER_STOP_GRACE_MILLIS));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // This container thread owns the request now, so it writes the terminal events itself.
+        drain();
         closedByContainer();
     }
 

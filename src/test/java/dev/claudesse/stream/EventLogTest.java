@@ -2,8 +2,8 @@ package dev.claudesse.stream;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,61 +14,101 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventLogTest {
 
     @Test
-    void aReaderSeesEverythingFromItsPositionInOrderEvenAcrossGrowth() throws Exception {
+    void aReaderSeesEverythingInOrderEvenAcrossGrowth() {
         EventLog log = new EventLog();
         for (int i = 0; i < 20; i++) {
             log.append(new byte[]{(byte) i});
         }
-        EventLog.Snapshot s = log.await(5);
+        EventLog.Snapshot s = log.snapshot();
         assertEquals(20, s.size());
-        for (int i = 5; i < 20; i++) {
+        for (int i = 0; i < 20; i++) {
             assertArrayEquals(new byte[]{(byte) i}, s.frames()[i]);
         }
     }
 
     @Test
-    void aWaitingReaderWakesOnAppend() throws Exception {
+    void anOldSnapshotStaysValidAfterTheLogGrows() {
         EventLog log = new EventLog();
-        CompletableFuture<EventLog.Snapshot> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return log.await(0);
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Thread.sleep(50);
+        for (int i = 0; i < 8; i++) {
+            log.append(new byte[]{(byte) i});
+        }
+        EventLog.Snapshot before = log.snapshot();
+        for (int i = 8; i < 40; i++) {
+            log.append(new byte[]{(byte) i});
+        }
+        for (int i = 0; i < before.size(); i++) {
+            assertArrayEquals(new byte[]{(byte) i}, before.frames()[i]);
+        }
+    }
+
+    @Test
+    void followersHearEveryAppendAndTheFinishOnTheChangingThread() {
+        EventLog log = new EventLog();
+        AtomicInteger changes = new AtomicInteger();
+        Thread[] seenOn = new Thread[1];
+        Runnable follower = () -> {
+            changes.incrementAndGet();
+            seenOn[0] = Thread.currentThread();
+        };
+        log.follow(follower);
         log.append(new byte[]{1});
-        assertEquals(1, waiting.get(5, TimeUnit.SECONDS).size());
+        log.append(new byte[]{2});
+        log.finish();
+        assertEquals(3, changes.get());
+        assertEquals(Thread.currentThread(), seenOn[0]);
+        log.unfollow(follower);
+        assertThrows(IllegalStateException.class, () -> log.append(new byte[0]));
+        assertEquals(3, changes.get());
+    }
+
+    @Test
+    void anUnfollowedReaderHearsNothingMore() {
+        EventLog log = new EventLog();
+        AtomicInteger changes = new AtomicInteger();
+        Runnable follower = changes::incrementAndGet;
+        log.follow(follower);
+        log.unfollow(follower);
+        log.append(new byte[]{1});
+        assertEquals(0, changes.get());
     }
 
     @Test
     void afterFinishNothingMoreIsAppended() throws Exception {
         EventLog log = new EventLog();
         log.finish();
-        assertTrue(log.await(0).finished());
+        assertTrue(log.snapshot().finished());
         assertTrue(log.awaitFinished(0, TimeUnit.SECONDS));
         assertThrows(IllegalStateException.class, () -> log.append(new byte[0]));
     }
 
     @Test
-    void wakeReleasesAWaitingReaderWithNothingNew() throws Exception {
-        EventLog log = new EventLog();
-        CompletableFuture<EventLog.Snapshot> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return log.await(0);
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Thread.sleep(50);
-        log.wake();
-        EventLog.Snapshot s = waiting.get(5, TimeUnit.SECONDS);
-        assertEquals(0, s.size());
-        assertFalse(s.finished());
+    void aFinishedLogHoldsItsFramesFromTheStart() {
+        byte[][] frames = {{1}, {2}};
+        EventLog log = EventLog.finished(frames);
+        frames[0] = new byte[]{9};
+        EventLog.Snapshot s = log.snapshot();
+        assertTrue(s.finished());
+        assertEquals(2, s.size());
+        assertArrayEquals(new byte[]{1}, s.frames()[0]);
     }
 
     @Test
     void awaitFinishedTimesOut() throws Exception {
         assertFalse(new EventLog().awaitFinished(10, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void awaitFinishedWakesAtTheFinish() throws Exception {
+        EventLog log = new EventLog();
+        Thread finisher = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.finish();
+        });
+        assertTrue(log.awaitFinished(5, TimeUnit.SECONDS));
+        finisher.join();
     }
 }
