@@ -7,26 +7,29 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Claude's Messages API through the JDK's HttpClient; one client is shared by every answer. */
+/** Claude's Messages API through the JDK's HttpClient; answers take the given clients in turn. */
 public final class HttpUpstream implements Upstream {
 
     private static final String API_VERSION = "2023-06-01";
 
-    private final HttpClient client;
+    private final List<HttpClient> clients;
+    private final AtomicInteger turn = new AtomicInteger();
     private final URI endpoint;
     private final String apiKey;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final HttpClient.Version version;
     private final Duration headersTimeout;
 
-    public HttpUpstream(HttpClient client, String baseUrl, String apiKey,
+    public HttpUpstream(List<HttpClient> clients, String baseUrl, String apiKey,
                         com.fasterxml.jackson.databind.ObjectMapper json, Duration headersTimeout) {
         this.headersTimeout = headersTimeout;
-        this.client = client;
+        this.clients = List.copyOf(clients);
         this.endpoint = URI.create(stripSlash(baseUrl) + "/v1/messages");
         this.apiKey = apiKey;
         this.json = json;
@@ -46,7 +49,7 @@ public final class HttpUpstream implements Upstream {
                 .header("accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson(json)))
                 .build();
-        Future<HttpResponse<UpstreamBody>> pending = client.sendAsync(http, HttpUpstream::body);
+        Future<HttpResponse<UpstreamBody>> pending = next().sendAsync(http, HttpUpstream::body);
         try {
             HttpResponse<UpstreamBody> response = pending.get();
             HttpHeaders headers = response.headers();
@@ -59,6 +62,10 @@ public final class HttpUpstream implements Upstream {
             Throwable cause = e.getCause();
             throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
         }
+    }
+
+    private HttpClient next() {
+        return clients.get(Math.floorMod(turn.getAndIncrement(), clients.size()));
     }
 
     /** An event stream is parsed as it arrives; an error answer is read whole, on the answer's thread. */

@@ -17,6 +17,8 @@ import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,7 +40,7 @@ public final class App {
     final ConversationStore store;
     final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     final Pinger pinger = new Pinger();
-    private final HttpClient http;
+    private final List<HttpClient> http;
     private final ScheduledExecutorService housekeeper;
 
     App(Settings settings, ConversationStore store) throws IOException {
@@ -47,10 +49,7 @@ public final class App {
         this.prices = PriceTable.load(json, settings.pricesFile());
         this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
                 settings.replayRetention());
-        // A direct executor: the client's selector thread itself parses Claude's bytes (PushedBody), with no
-        // pool thread or answer thread in between (docs/performance.md).
-        this.http = settings.hasApiKey() ? HttpClient.newBuilder().executor(Runnable::run)
-                .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build() : null;
+        this.http = settings.hasApiKey() ? httpClients() : List.of();
         this.services = new AnswerServices(upstream(), prices, RetryPolicy.DEFAULT, json, store);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "claude-sse-housekeeper");
@@ -58,6 +57,20 @@ public final class App {
             return t;
         });
         housekeeper.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * One HttpClient per core, each with a direct executor: a client's selector thread itself parses
+     * Claude's bytes (PushedBody) and writes them to the browsers, with no other thread in between; with
+     * one client per core, that work spreads over every core (docs/performance.md).
+     */
+    private static List<HttpClient> httpClients() {
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            clients.add(HttpClient.newBuilder().executor(Runnable::run).connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER).build());
+        }
+        return List.copyOf(clients);
     }
 
     private Upstream upstream() {
@@ -103,9 +116,7 @@ public final class App {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        if (http != null) {
-            http.shutdownNow();
-        }
+        http.forEach(HttpClient::shutdownNow);
         store.close();
         LOG.info("claude-sse stopped");
     }
