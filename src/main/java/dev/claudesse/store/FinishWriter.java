@@ -3,6 +3,9 @@ package dev.claudesse.store;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -197,7 +200,7 @@ final class FinishWriter {
                 return true;
             } catch (SQLException e) {
                 // A database that is up but keeps refusing this answer will not change its mind.
-                if (target.isReachable() && ++refusals >= MAX_REFUSALS) {
+                if (!isTransient(e) && target.isReachable() && ++refusals >= MAX_REFUSALS) {
                     return reject(end, e);
                 }
                 if (isClosing() || System.nanoTime() + delayMillis * 1_000_000 - deadline > 0) {
@@ -219,8 +222,31 @@ final class FinishWriter {
             target.write(end);
             return true;
         } catch (SQLException e) {
-            return target.isReachable() && reject(end, e);
+            return !isTransient(e) && target.isReachable() && reject(end, e);
         }
+    }
+
+    /**
+     * A failure of the connection or of the server's state, not of this answer, so worth another try even
+     * when the database answers a moment later: a lost connection (SQLState class 08), a server starting
+     * up or shutting down (57P), out of resources (53), a transaction rolled back by a conflict (40), or
+     * what the driver itself calls transient or recoverable.
+     */
+    static boolean isTransient(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException e && e.getSQLState() != null) {
+                String state = e.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+                        || state.startsWith("40")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Sets aside an answer the database refuses, for an operator; true when that worked. */
