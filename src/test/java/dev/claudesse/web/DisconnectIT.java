@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudesse.fake.FakeClaude;
 import dev.claudesse.fake.Gate;
 import dev.claudesse.fake.Script;
+import dev.claudesse.protocol.EventStreamParser;
 import dev.claudesse.testsupport.Browser;
+import dev.claudesse.testsupport.Dechunker;
 import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.EventStreamReader;
 import dev.claudesse.testsupport.EventStreamReader.Event;
@@ -16,6 +18,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -87,6 +90,49 @@ class DisconnectIT {
                     List<Event> events = other.readToEnd(T);
                     assertEquals("done", last(events).type());
                 }
+            }
+        }
+    }
+
+    @Test
+    void aBrowserThatStallsAndThenReadsGetsEveryEventInOrder() throws Exception {
+        try (EmbeddedApp app = app(Map.of())) {
+            Gate gate = new Gate();
+            Script big = bigAnswer().gated(gate, 0);
+            fake.enqueue(big);
+            try (Socket stalled = new Socket()) {
+                stalled.setReceiveBufferSize(4096);
+                stalled.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()));
+                byte[] body = "{\"message\":\"big\"}".getBytes(StandardCharsets.UTF_8);
+                OutputStream out = stalled.getOutputStream();
+                out.write(("POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close"
+                        + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                gate.open();
+                gate.awaitSent(big.partCount(), T); // the app read all of Claude's answer while we did not read
+
+                // now read: the rest comes from the log as the container finds the socket writable again
+                stalled.setSoTimeout((int) T.toMillis());
+                List<String> types = new ArrayList<>();
+                StringBuilder ids = new StringBuilder();
+                long[] textLength = {0};
+                EventStreamParser parser = new EventStreamParser((type, data, id) -> {
+                    types.add(type);
+                    ids.append(id).append(' ');
+                    if (type.equals("chunk")) {
+                        textLength[0] += json(data).path("text").asText().length();
+                    }
+                });
+                Dechunker.readBody(stalled.getInputStream(), parser::feed);
+                assertEquals("done", types.get(types.size() - 1), types.toString());
+                assertEquals(400, types.stream().filter("chunk"::equals).count());
+                assertEquals(400L * 5000, textLength[0]);
+                StringBuilder expected = new StringBuilder();
+                for (int id = 1; id <= types.size(); id++) {
+                    expected.append(id).append(' ');
+                }
+                assertEquals(expected.toString(), ids.toString(), "ids in order, none missing");
             }
         }
     }
