@@ -2,7 +2,6 @@ package dev.claudesse.web;
 
 import dev.claudesse.store.StoredAnswer;
 import dev.claudesse.stream.Answer;
-import dev.claudesse.stream.EventLog;
 import dev.claudesse.stream.StoredReplay;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,7 +32,7 @@ public final class AnswerServlet extends ApiServlet {
         int from = lastEventId(req);
         Answer answer = inMemory(req, messageId);
         if (answer != null) {
-            SseConnection.open(req, resp, answer.log(), from, answer, app, app::abortAll);
+            SseConnection.follow(req, resp, answer, from, app);
             return;
         }
         replayFromStore(req, resp, messageId);
@@ -49,7 +48,7 @@ public final class AnswerServlet extends ApiServlet {
         }
         byte[][] frames = StoredReplay.frames(app.json, stored, app.services.upstream() != null
                 && app.services.upstream().isDemo());
-        SseConnection.open(req, resp, EventLog.finished(frames), 0, null, app, () -> { });
+        SseConnection.replay(req, resp, frames, app);
     }
 
     @Override

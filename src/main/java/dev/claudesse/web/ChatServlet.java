@@ -57,7 +57,7 @@ public final class ChatServlet extends ApiServlet {
         }
         app.registry.add(answer);
         app.executor.execute(answer);
-        SseConnection.open(req, resp, answer.log(), 0, answer, app, app::abortAll);
+        SseConnection.follow(req, resp, answer, 0, app);
     }
 
     private void admit(String owner) {

@@ -42,8 +42,6 @@ final class SseConnection implements AsyncListener, WriteListener {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
     private volatile long lastWrite = System.nanoTime();
-    private boolean listening;
-    private boolean retrySent;
     private boolean pingDue;
     private boolean unflushed;
     private int next;
@@ -61,15 +59,25 @@ final class SseConnection implements AsyncListener, WriteListener {
         this.onContainerStopping = onContainerStopping;
     }
 
+    /** Follows a live answer from event index from on; the container stopping ends the app's answers. */
+    static void follow(HttpServletRequest req, HttpServletResponse resp, Answer answer, int from, App app)
+            throws IOException {
+        open(req, resp, answer.log(), from, answer, app, app::abortAll);
+    }
+
+    /** Sends an answer rebuilt from the store, whole, and ends. */
+    static void replay(HttpServletRequest req, HttpServletResponse resp, byte[][] frames, App app)
+            throws IOException {
+        open(req, resp, EventLog.finished(frames), 0, null, app, () -> { });
+    }
+
     /**
      * Goes async, sends the stream headers, then the retry hint and the log's events from index from on,
-     * and follows the log until it finishes.
-     *
-     * @param answer              the live answer the log belongs to, or null for a finished replay
-     * @param onContainerStopping runs when the container gives up on the request because the webapp stops
+     * and follows the log until it finishes. The retry hint is written while the output still blocks;
+     * from setWriteListener on, only drain() writes.
      */
-    static SseConnection open(HttpServletRequest req, HttpServletResponse resp, EventLog log, int from,
-                              Answer answer, App app, Runnable onContainerStopping) throws IOException {
+    private static void open(HttpServletRequest req, HttpServletResponse resp, EventLog log, int from,
+                             Answer answer, App app, Runnable onContainerStopping) throws IOException {
         resp.setStatus(200);
         resp.setContentType("text/event-stream;charset=UTF-8");
         resp.setHeader("Cache-Control", "no-cache, no-transform");
@@ -82,17 +90,13 @@ final class SseConnection implements AsyncListener, WriteListener {
         if (answer != null) {
             answer.follow();
         }
-        app.pinger.add(connection);
+        connection.out.write(SseFrames.RETRY);
+        connection.unflushed = true;
         connection.out.setWriteListener(connection);
-        connection.lock.lock();
-        try {
-            connection.listening = true;
-        } finally {
-            connection.lock.unlock();
-        }
+        // Only now may other threads call drain(): output is non-blocking from here on.
+        app.pinger.add(connection);
         log.follow(connection.onLogChanged);
         connection.drain();
-        return connection;
     }
 
     /**
@@ -102,16 +106,13 @@ final class SseConnection implements AsyncListener, WriteListener {
     private void drain() {
         lock.lock();
         try {
-            if (closed || !listening) {
+            if (closed) {
                 return;
             }
+            // One look at the log per drain: an append that lands meanwhile calls drain() again.
+            EventLog.Snapshot events = log.snapshot();
             while (out.isReady()) {
-                EventLog.Snapshot events = log.snapshot();
-                if (!retrySent) {
-                    out.write(SseFrames.RETRY);
-                    retrySent = true;
-                    unflushed = true;
-                } else if (next < events.size()) {
+                if (next < events.size()) {
                     out.write(events.frames()[next++]);
                     unflushed = true;
                     pingDue = false;
