@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -66,21 +67,27 @@ class DisconnectIT {
         return Script.sse(sse.toString());
     }
 
+    /** A browser with a small receive buffer that sends a chat POST and does not read the answer (yet). */
+    private static Socket postWithoutReading(EmbeddedApp app) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()));
+        byte[] body = "{\"message\":\"big\"}".getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close"
+                + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        return socket;
+    }
+
     @Test
     void aBrowserThatStopsReadingStallsNeitherClaudeNorOtherBrowsers() throws Exception {
         try (EmbeddedApp app = app(Map.of())) {
             Gate gate = new Gate();
             Script big = bigAnswer().gated(gate, 0);
             fake.enqueue(big);
-            try (Socket stalled = new Socket()) {
-                stalled.setReceiveBufferSize(4096);
-                stalled.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()));
-                byte[] body = "{\"message\":\"big\"}".getBytes(StandardCharsets.UTF_8);
-                OutputStream out = stalled.getOutputStream();
-                out.write(("POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
+            try (Socket stalled = postWithoutReading(app)) {
                 // never read: the app's writes to this browser block once the buffers fill
                 gate.open();
                 gate.awaitSent(big.partCount(), T); // Claude's whole answer was read all the same
@@ -100,15 +107,7 @@ class DisconnectIT {
             Gate gate = new Gate();
             Script big = bigAnswer().gated(gate, 0);
             fake.enqueue(big);
-            try (Socket stalled = new Socket()) {
-                stalled.setReceiveBufferSize(4096);
-                stalled.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()));
-                byte[] body = "{\"message\":\"big\"}".getBytes(StandardCharsets.UTF_8);
-                OutputStream out = stalled.getOutputStream();
-                out.write(("POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close"
-                        + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
+            try (Socket stalled = postWithoutReading(app)) {
                 gate.open();
                 gate.awaitSent(big.partCount(), T); // the app read all of Claude's answer while we did not read
 
