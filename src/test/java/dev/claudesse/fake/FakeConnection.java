@@ -139,7 +139,10 @@ final class FakeConnection {
     }
 
     private void readRequests() {
-        try (InputStream in = new BufferedInputStream(socket.getInputStream())) {
+        // Not try-with-resources: closing the stream closes the socket, and the serving thread would then
+        // count the close as its own before the client's close is noted below.
+        try {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
             while (true) {
                 String requestLine = readLine(in);
                 if (requestLine == null) {
