@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The offline stand-in for Claude when no API key is set: it writes Claude's exact streaming wire
@@ -29,7 +30,7 @@ public final class DemoUpstream implements Upstream {
     }
 
     @Override
-    public UpstreamResponse open(ClaudeRequest request) {
+    public UpstreamResponse open(ClaudeRequest request, CompletionStage<Void> stopped) {
         List<byte[]> events = events(request);
         return new UpstreamResponse(200, "req_demo_" + UUID.randomUUID(), null,
                 new StreamBody(new PacedStream(events, pace)));

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Claude's Messages API through the JDK's HttpClient; answers take the given clients in turn. */
@@ -39,7 +41,8 @@ public final class HttpUpstream implements Upstream {
     }
 
     @Override
-    public UpstreamResponse open(ClaudeRequest request) throws IOException, InterruptedException {
+    public UpstreamResponse open(ClaudeRequest request, CompletionStage<Void> stopped)
+            throws IOException, InterruptedException {
         HttpRequest http = HttpRequest.newBuilder(endpoint)
                 .version(version)
                 .timeout(headersTimeout)
@@ -49,7 +52,8 @@ public final class HttpUpstream implements Upstream {
                 .header("accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson(json)))
                 .build();
-        Future<HttpResponse<UpstreamBody>> pending = next().sendAsync(http, HttpUpstream::body);
+        CompletableFuture<HttpResponse<UpstreamBody>> pending = next().sendAsync(http, HttpUpstream::body);
+        stopped.thenRun(() -> pending.cancel(true));
         try {
             HttpResponse<UpstreamBody> response = pending.get();
             HttpHeaders headers = response.headers();
@@ -58,6 +62,8 @@ public final class HttpUpstream implements Upstream {
         } catch (InterruptedException e) {
             pending.cancel(true);
             throw e;
+        } catch (CancellationException e) {
+            throw new IOException("stopped while waiting for Claude's response headers");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);

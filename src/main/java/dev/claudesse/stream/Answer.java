@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -39,7 +41,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private final Consumer<Answer> onEnd;
     private final EventLog log = new EventLog();
     private final AtomicInteger followers = new AtomicInteger();
-    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
@@ -56,7 +58,6 @@ public final class Answer implements ClaudeStreamListener, Runnable {
 
     private volatile AnswerStatus status = AnswerStatus.STREAMING;
     private volatile UpstreamBody body;
-    private volatile Thread runner;
     private volatile boolean stopRequested;
     private volatile Outcome.Failed abortedWith;
     private volatile boolean idleTimedOut;
@@ -76,7 +77,6 @@ public final class Answer implements ClaudeStreamListener, Runnable {
 
     @Override
     public void run() {
-        runner = Thread.currentThread();
         Outcome outcome;
         try {
             emit("start", new EventPayloads.Start(conversationId, messageId, request.model(),
@@ -98,7 +98,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             UpstreamResponse response;
             try {
                 lastUpstreamNanos = System.nanoTime();
-                response = services.upstream().open(request);
+                response = services.upstream().open(request, stopped);
             } catch (IOException e) {
                 if (stopRequested) {
                     return stoppedOutcome();
@@ -135,8 +135,11 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         Duration delay = services.retry().delay(attempt, retryAfter);
         emit("status", new EventPayloads.Status("retrying", attempt, delay.toMillis(), reason));
         try {
-            return !stopSignal.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
+            stopped.get(delay.toMillis(), TimeUnit.MILLISECONDS);
+            return false;
+        } catch (TimeoutException e) {
+            return true;
+        } catch (InterruptedException | ExecutionException e) {
             return false;
         }
     }
@@ -191,7 +194,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     }
 
     private void end(Outcome outcome) {
-        Thread.interrupted(); // a stop may have interrupted us; the end must still be written
+        Thread.interrupted(); // a shutting-down executor may have interrupted us; the end must still be written
         boolean estimated = !(messageStopped && finalUsage);
         Usage billed = estimated ? usage.withOutputTokens(Math.max(usage.outputTokens(), estimateOutput())) : usage;
         BigDecimal cost = null;
@@ -293,12 +296,8 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     /** Cancels the upstream call; the answer then ends with cost and done(stopped). Idempotent. */
     public void stop() {
         stopRequested = true;
-        stopSignal.countDown();
+        stopped.complete(null); // ends a wait for Claude's response headers or for a retry
         cancelUpstream();
-        Thread thread = runner;
-        if (thread != null && body == null && status == AnswerStatus.STREAMING) {
-            thread.interrupt(); // still waiting for Claude's response headers
-        }
     }
 
     /** Ends the answer at once with a retryable error, e.g. because the server shuts down. */

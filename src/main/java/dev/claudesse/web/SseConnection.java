@@ -13,8 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,11 +32,10 @@ final class SseConnection implements AsyncListener, WriteListener {
     private final ServletOutputStream out;
     private final EventLog log;
     private final Answer answer;
-    private final Executor executor;
     private final Pinger pinger;
     private final long pingNanos;
     private final Runnable onContainerStopping;
-    private final Runnable onLogChanged = this::logChanged;
+    private final Runnable onLogChanged = this::drain;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
     private volatile long lastWrite = System.nanoTime();
@@ -47,13 +44,12 @@ final class SseConnection implements AsyncListener, WriteListener {
     private int next;
 
     private SseConnection(AsyncContext async, ServletOutputStream out, EventLog log, int from, Answer answer,
-                          Executor executor, Pinger pinger, Duration pingInterval, Runnable onContainerStopping) {
+                          Pinger pinger, Duration pingInterval, Runnable onContainerStopping) {
         this.async = async;
         this.out = out;
         this.log = log;
         this.next = from;
         this.answer = answer;
-        this.executor = executor;
         this.pinger = pinger;
         this.pingNanos = pingInterval.toNanos();
         this.onContainerStopping = onContainerStopping;
@@ -85,7 +81,7 @@ final class SseConnection implements AsyncListener, WriteListener {
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         SseConnection connection = new SseConnection(async, resp.getOutputStream(), log, from, answer,
-                app.executor, app.pinger, app.settings.pingInterval(), onContainerStopping);
+                app.pinger, app.settings.pingInterval(), onContainerStopping);
         async.addListener(connection);
         if (answer != null) {
             answer.follow();
@@ -136,22 +132,6 @@ final class SseConnection implements AsyncListener, WriteListener {
             closeLocked();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * A virtual thread that changes the log is the answer's own, which stop() may interrupt; a socket
-     * write on an interrupted thread closes the socket, so those few events go out from another thread.
-     */
-    private void logChanged() {
-        if (!Thread.currentThread().isVirtual()) {
-            drain();
-            return;
-        }
-        try {
-            executor.execute(this::drain);
-        } catch (RejectedExecutionException shuttingDown) {
-            drain();
         }
     }
 

@@ -234,6 +234,22 @@ class ChatStreamIT {
     }
 
     @Test
+    void aStopDuringTheWaitBeforeARetryEndsTheAnswerAtOnceWithoutCallingClaudeAgain() throws Exception {
+        int before = fake.requests().size();
+        fake.enqueue(Script.error(529, "overloaded_error", "Overloaded").header("retry-after-ms", "30000"));
+        try (EventStreamReader stream = browser.chat("{\"message\":\"hi\"}")) {
+            String messageId = json(stream.nextNonPing(T)).path("messageId").asText();
+            assertEquals("status", stream.nextNonPing(T).type());
+            Instant asked = Instant.now();
+            assertEquals(200, browser.stop(messageId).statusCode());
+            List<Event> rest = stream.readToEnd(T);
+            assertTrue(Duration.between(asked, Instant.now()).toMillis() < 5_000, "the 30 s wait was cut short");
+            assertEquals("stopped", json(last(rest)).path("stopReason").asText(), rest.toString());
+        }
+        assertEquals(before + 1, fake.requests().size());
+    }
+
+    @Test
     void unauthorizedIsNotRetriedAndNeverShowsTheKey() throws Exception {
         int before = fake.requests().size();
         fake.enqueue(Script.error(401, "authentication_error", "invalid x-api-key"));
