@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.claudesse.protocol.EventStreamParser;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Turns the parsed events of Claude's stream into listener calls. Unknown event types, unknown delta
- * types and tool input are ignored. Usage merges field by field: Claude's counts are cumulative, so a
+ * Turns the parsed events of Claude's stream into listener calls. Unknown event types, unknown content
+ * block and delta types (server tool results, compaction, what comes next) and tool input are ignored. Usage merges field by field: Claude's counts are cumulative, so a
  * later value replaces an earlier one and is never added to it.
  */
 public final class ClaudeEventDecoder implements EventStreamParser.Handler {
@@ -87,9 +89,12 @@ public final class ClaudeEventDecoder implements EventStreamParser.Handler {
     }
 
     private void messageDelta(JsonNode event) {
-        String stopReason = event.path("delta").path("stop_reason").asText(null);
+        JsonNode delta = event.path("delta");
+        String stopReason = delta.path("stop_reason").asText(null);
         if (stopReason != null) {
-            listener.onStopReason(stopReason);
+            JsonNode details = delta.path("stop_details");
+            listener.onStopReason(stopReason, details.isObject() ? new StopDetails(details.path("type").asText(null),
+                    details.path("category").asText(null), details.path("explanation").asText(null)) : null);
         }
         if (event.has("usage")) {
             usage = merge(usage, event.path("usage"));
@@ -106,18 +111,38 @@ public final class ClaudeEventDecoder implements EventStreamParser.Handler {
             return old;
         }
         JsonNode creation = u.path("cache_creation");
+        JsonNode iterations = u.path("iterations");
         return new Usage(
                 count(u, "input_tokens", old.inputTokens()),
                 count(u, "output_tokens", old.outputTokens()),
                 count(u, "cache_creation_input_tokens", old.cacheCreationInputTokens()),
                 count(creation, "ephemeral_5m_input_tokens", old.cacheCreation5mTokens()),
                 count(creation, "ephemeral_1h_input_tokens", old.cacheCreation1hTokens()),
-                count(u, "cache_read_input_tokens", old.cacheReadInputTokens()));
+                count(u, "cache_read_input_tokens", old.cacheReadInputTokens()),
+                count(u.path("output_tokens_details"), "thinking_tokens", old.thinkingTokens()),
+                text(u, "speed", old.speed()),
+                text(u, "inference_geo", old.inferenceGeo()),
+                iterations.isArray() ? iterations(iterations) : old.iterations());
+    }
+
+    /** Each iteration is a usage of its own; its model is null when it is the answer's model. */
+    private static List<Usage.Iteration> iterations(JsonNode array) {
+        List<Usage.Iteration> out = new ArrayList<>();
+        for (JsonNode item : array) {
+            out.add(new Usage.Iteration(item.path("type").asText("message"), item.path("model").asText(null),
+                    merge(Usage.NONE, item)));
+        }
+        return out;
     }
 
     private static long count(JsonNode node, String field, long previous) {
         JsonNode value = node.path(field);
         return value.isNumber() ? value.asLong() : previous;
+    }
+
+    private static String text(JsonNode node, String field, String previous) {
+        JsonNode value = node.path(field);
+        return value.isTextual() ? value.asText() : previous;
     }
 
     private JsonNode read(String data) {

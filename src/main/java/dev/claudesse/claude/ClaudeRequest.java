@@ -7,12 +7,15 @@ import dev.claudesse.store.Turn;
 
 import java.util.List;
 
-/** One streaming call to Claude's Messages API. temperature and thinkingBudget are null when not set. */
+/**
+ * One streaming call to Claude's Messages API, already checked against the model's rules.
+ * temperature, thinking and effort are null when not set.
+ */
 public record ClaudeRequest(String model, String system, int maxTokens, Double temperature,
-                            Integer thinkingBudget, List<Turn> messages) {
+                            Thinking thinking, String effort, List<Turn> messages) {
 
     public boolean thinkingEnabled() {
-        return thinkingBudget != null;
+        return thinking != null;
     }
 
     public byte[] toJson(ObjectMapper json) {
@@ -26,8 +29,16 @@ public record ClaudeRequest(String model, String system, int maxTokens, Double t
         if (temperature != null) {
             body.put("temperature", temperature);
         }
-        if (thinkingBudget != null) {
-            body.putObject("thinking").put("type", "enabled").put("budget_tokens", thinkingBudget);
+        if (thinking != null && thinking.adaptive()) {
+            ObjectNode adaptive = body.putObject("thinking").put("type", "adaptive");
+            if (thinking.display() != null) {
+                adaptive.put("display", thinking.display());
+            }
+        } else if (thinking != null) {
+            body.putObject("thinking").put("type", "enabled").put("budget_tokens", thinking.budgetTokens());
+        }
+        if (effort != null) {
+            body.putObject("output_config").put("effort", effort);
         }
         ArrayNode array = body.putArray("messages");
         for (Turn turn : messages) {

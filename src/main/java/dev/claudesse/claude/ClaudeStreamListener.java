@@ -12,7 +12,8 @@ public interface ClaudeStreamListener {
     /** Usage reported by a message_delta: the latest cumulative counts, message_start's included. */
     void onUsage(Usage usage);
 
-    void onStopReason(String stopReason);
+    /** details is null unless Claude sent stop_details (a refusal's category and explanation). */
+    void onStopReason(String stopReason, StopDetails details);
 
     void onMessageStop();
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Claude's Messages API through the JDK's HttpClient; answers take the given clients in turn. */
 public final class HttpUpstream implements Upstream {
 
-    private static final String API_VERSION = "2023-06-01";
+    static final String API_VERSION = "2023-06-01";
 
     private final List<HttpClient> clients;
     private final AtomicInteger turn = new AtomicInteger();

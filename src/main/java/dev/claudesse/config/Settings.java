@@ -7,7 +7,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Every setting of the streaming engine, read once at startup. docs/settings.md lists them; the names
+ * Every setting of the streaming engine. defaultModel is null when not set: the model table then names
+ * the default, read once at startup. docs/settings.md lists them; the names
  * are the same as environment variables, system properties and servlet context parameters.
  */
 public record Settings(
@@ -26,18 +27,19 @@ public record Settings(
         Duration replayRetention,
         Duration upstreamIdleTimeout,
         Duration cancelAfterDisconnect,
-        Path pricesFile,
+        Path modelsFile,
         SettingsSource source) {
 
     public static Settings load(SettingsSource s) {
         long cancelSeconds = s.getLong("CLAUDE_SSE_CANCEL_AFTER_DISCONNECT_SECONDS", -1);
-        String prices = s.get("CLAUDE_SSE_PRICES_FILE");
+        // CLAUDE_SSE_PRICES_FILE is the older name; its price-only entries still read as undated prices
+        String models = s.get("CLAUDE_SSE_MODELS_FILE", s.get("CLAUDE_SSE_PRICES_FILE"));
         return new Settings(
                 s.get("ANTHROPIC_API_KEY"),
                 s.get("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
                 s.getBoolean("CLAUDE_SSE_DEMO", true),
                 Duration.ofMillis(s.getLong("CLAUDE_SSE_DEMO_DELAY_MS", 40)),
-                s.get("CLAUDE_SSE_DEFAULT_MODEL", "claude-sonnet-4-5"),
+                s.get("CLAUDE_SSE_DEFAULT_MODEL"),
                 list(s.get("CLAUDE_SSE_ALLOWED_MODELS")),
                 s.getInt("CLAUDE_SSE_MAX_TOKENS", 4096),
                 s.getInt("CLAUDE_SSE_MAX_TOKENS_LIMIT", 64000),
@@ -48,7 +50,7 @@ public record Settings(
                 Duration.ofSeconds(positive(s, "CLAUDE_SSE_REPLAY_SECONDS", 600)),
                 Duration.ofSeconds(positive(s, "CLAUDE_SSE_UPSTREAM_IDLE_SECONDS", 60)),
                 cancelSeconds < 0 ? null : Duration.ofSeconds(cancelSeconds),
-                prices == null ? null : Path.of(prices),
+                models == null ? null : Path.of(models),
                 s);
     }
 
@@ -76,6 +78,6 @@ public record Settings(
     @Override
     public String toString() {
         return "Settings[upstream=" + (hasApiKey() ? baseUrl : demoEnabled ? "demo" : "none")
-                + ", defaultModel=" + defaultModel + ", ping=" + pingInterval.toSeconds() + "s]";
+                + ", defaultModel=" + (defaultModel == null ? "(the model table's)" : defaultModel) + ", ping=" + pingInterval.toSeconds() + "s]";
     }
 }

@@ -3,6 +3,7 @@ package dev.claudesse.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.claudesse.claude.StopDetails;
 import dev.claudesse.claude.Usage;
 
 import java.io.IOException;
@@ -105,6 +106,10 @@ final class FinishSpool {
         node.put("errorMessage", end.errorMessage());
         node.put("firstTokenAt", end.firstTokenAt() == null ? null : end.firstTokenAt().toString());
         node.put("finishedAt", end.finishedAt() == null ? null : end.finishedAt().toString());
+        if (end.stopDetails() != null) {
+            node.putObject("stopDetails").put("type", end.stopDetails().type())
+                    .put("category", end.stopDetails().category()).put("explanation", end.stopDetails().explanation());
+        }
         return node.toString();
     }
 
@@ -121,7 +126,12 @@ final class FinishSpool {
                 cost == null ? null : new BigDecimal(cost), node.path("costEstimated").asBoolean(),
                 text(node, "requestId"), text(node, "errorType"), text(node, "errorMessage"),
                 firstToken == null ? null : Instant.parse(firstToken),
-                finished == null ? null : Instant.parse(finished));
+                finished == null ? null : Instant.parse(finished), stopDetails(node.get("stopDetails")));
+    }
+
+    private static StopDetails stopDetails(JsonNode node) {
+        return node == null || !node.isObject() ? null
+                : new StopDetails(text(node, "type"), text(node, "category"), text(node, "explanation"));
     }
 
     private static String text(JsonNode node, String field) {

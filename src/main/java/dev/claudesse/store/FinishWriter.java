@@ -37,7 +37,7 @@ final class FinishWriter {
     private static final System.Logger LOG = System.getLogger(FinishWriter.class.getName());
     /** Put in the queue by close() to wake the thread at once; never written. */
     private static final AnswerEnd WAKE_UP = new AnswerEnd("", AnswerStatus.STREAMING, null, null, null, null,
-            null, false, null, null, null, null, null);
+            null, false, null, null, null, null, null, null);
 
     private final Target target;
     private final FinishSpool spool;

@@ -183,14 +183,17 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                                     input_tokens = ?, output_tokens = ?, cache_creation_input_tokens = ?,
                                     cache_creation_5m_tokens = ?, cache_creation_1h_tokens = ?,
                                     cache_read_input_tokens = ?, cost = ?, cost_estimated = ?, request_id = ?,
-                                    error_type = ?, error_message = ?, first_token_at = ?, finished_at = ?
+                                    error_type = ?, error_message = ?, first_token_at = ?, finished_at = ?,
+                                    stop_category = ?, stop_explanation = ?
                                 WHERE id = ? AND role = 'assistant' AND status IN ('streaming', 'interrupted')""",
                         nonNull(end.text()), emptyToNull(end.thinking()), end.status().wireName(),
                         Sql.cut(end.stopReason(), 64), usage.inputTokens(), usage.outputTokens(),
                         usage.cacheCreationInputTokens(), usage.cacheCreation5mTokens(),
                         usage.cacheCreation1hTokens(), usage.cacheReadInputTokens(), exactCost(end.cost()),
                         end.costEstimated(), Sql.cut(end.requestId(), 255), Sql.cut(end.errorType(), 100),
-                        end.errorMessage(), time(end.firstTokenAt()), finished, end.messageId());
+                        end.errorMessage(), time(end.firstTokenAt()), finished,
+                        end.stopDetails() == null ? null : Sql.cut(end.stopDetails().category(), 100),
+                        end.stopDetails() == null ? null : end.stopDetails().explanation(), end.messageId());
                 if (changed > 0) {
                     Sql.update(connection, "UPDATE conversations SET updated_at = ? WHERE updated_at < ? AND id ="
                             + " (SELECT conversation_id FROM messages WHERE id = ?)", finished, finished,
@@ -230,7 +233,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                     new AnswerEnd(message.id(), message.status(), message.stopReason(), message.text(),
                             message.thinking(), message.usage(), message.cost(), message.costEstimated(),
                             message.requestId(), message.errorType(), message.errorMessage(),
-                            message.firstTokenAt(), message.finishedAt())));
+                            message.firstTokenAt(), message.finishedAt(), message.stopDetails())));
         } catch (SQLException e) {
             throw new StoreException("cannot read answer", e);
         }

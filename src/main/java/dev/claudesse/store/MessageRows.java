@@ -1,5 +1,6 @@
 package dev.claudesse.store;
 
+import dev.claudesse.claude.StopDetails;
 import dev.claudesse.claude.Usage;
 
 import java.sql.ResultSet;
@@ -23,7 +24,16 @@ final class MessageRows {
                 AnswerStatus.valueOf(rows.getString("status").toUpperCase(Locale.ROOT)),
                 rows.getString("stop_reason"), usage, rows.getBigDecimal("cost"), rows.getBoolean("cost_estimated"),
                 rows.getString("request_id"), rows.getString("error_type"), rows.getString("error_message"),
-                instant(rows, "created_at"), instant(rows, "first_token_at"), instant(rows, "finished_at"));
+                instant(rows, "created_at"), instant(rows, "first_token_at"), instant(rows, "finished_at"),
+                stopDetails(rows));
+    }
+
+    /** Only a stop Claude explained has details; the type is always a refusal's so far. */
+    private static StopDetails stopDetails(ResultSet rows) throws SQLException {
+        String category = rows.getString("stop_category");
+        String explanation = rows.getString("stop_explanation");
+        return category == null && explanation == null ? null
+                : new StopDetails(rows.getString("stop_reason"), category, explanation);
     }
 
     private static Instant instant(ResultSet rows, String column) throws SQLException {

@@ -64,7 +64,10 @@ public final class Migrations {
                     "CREATE UNIQUE INDEX messages_conversation_position ON messages (conversation_id, position)",
                     "CREATE INDEX messages_status ON messages (status)",
                     "ALTER TABLE messages ADD COLUMN cache_creation_5m_tokens BIGINT NOT NULL DEFAULT 0",
-                    "ALTER TABLE messages ADD COLUMN cache_creation_1h_tokens BIGINT NOT NULL DEFAULT 0")));
+                    "ALTER TABLE messages ADD COLUMN cache_creation_1h_tokens BIGINT NOT NULL DEFAULT 0")),
+            new Migration(3, "why Claude stopped: a refusal's category and explanation", List.of(
+                    "ALTER TABLE messages ADD COLUMN stop_category VARCHAR(100)",
+                    "ALTER TABLE messages ADD COLUMN stop_explanation TEXT")));
 
     public static final int LATEST = ALL.getLast().version();
 

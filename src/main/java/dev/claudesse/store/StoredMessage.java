@@ -1,5 +1,6 @@
 package dev.claudesse.store;
 
+import dev.claudesse.claude.StopDetails;
 import dev.claudesse.claude.Usage;
 
 import java.math.BigDecimal;
@@ -12,5 +13,5 @@ import java.time.Instant;
 public record StoredMessage(String id, int position, String role, String text, String thinking, String model,
                             AnswerStatus status, String stopReason, Usage usage, BigDecimal cost,
                             boolean costEstimated, String requestId, String errorType, String errorMessage,
-                            Instant createdAt, Instant firstTokenAt, Instant finishedAt) {
+                            Instant createdAt, Instant firstTokenAt, Instant finishedAt, StopDetails stopDetails) {
 }

@@ -4,6 +4,7 @@ import dev.claudesse.claude.ClaudeEventDecoder;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.claude.ClaudeStreamListener;
 import dev.claudesse.claude.RetryPolicy;
+import dev.claudesse.claude.StopDetails;
 import dev.claudesse.claude.UpstreamBody;
 import dev.claudesse.claude.UpstreamResponse;
 import dev.claudesse.claude.Usage;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private final EventLog log = new EventLog();
     private final AtomicInteger followers = new AtomicInteger();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final LocalDate day; // an answer is priced at the rates of the day it started
 
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
@@ -49,6 +52,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private boolean finalUsage;
     private boolean messageStopped;
     private String stopReason;
+    private StopDetails stopDetails;
     private String upstreamModel;
     private String upstreamErrorType;
     private String upstreamErrorMessage;
@@ -73,6 +77,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         this.request = request;
         this.services = services;
         this.onEnd = onEnd;
+        this.day = services.models().today();
     }
 
     @Override
@@ -198,20 +203,24 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         boolean estimated = !(messageStopped && finalUsage);
         Usage billed = estimated ? usage.withOutputTokens(Math.max(usage.outputTokens(), estimateOutput())) : usage;
         BigDecimal cost = null;
+        String model = upstreamModel != null ? upstreamModel : request.model();
         if (usage.isKnown()) {
-            cost = services.prices().cost(upstreamModel != null ? upstreamModel : request.model(), billed);
+            cost = services.models().table().cost(model, billed, day);
             emit("cost", new EventPayloads.Cost(billed.inputTokens(), billed.outputTokens(),
-                    billed.cacheCreationInputTokens(), billed.cacheReadInputTokens(), cost, "USD", estimated));
+                    billed.cacheCreationInputTokens(), billed.cacheReadInputTokens(), billed.thinkingTokens(), cost,
+                    "USD", estimated, model));
         }
         String savedStopReason = null;
+        StopDetails savedDetails = null;
         switch (outcome) {
             case Outcome.Done done -> {
                 savedStopReason = done.stopReason();
-                emit("done", new EventPayloads.Done(messageId, savedStopReason));
+                savedDetails = stopDetails;
+                emit("done", new EventPayloads.Done(messageId, savedStopReason, savedDetails));
             }
             case Outcome.Stopped stopped -> {
                 savedStopReason = "stopped";
-                emit("done", new EventPayloads.Done(messageId, savedStopReason));
+                emit("done", new EventPayloads.Done(messageId, savedStopReason, null));
             }
             case Outcome.Failed failed ->
                     emit("error", new EventPayloads.Error(failed.type(), failed.message(), failed.retryable()));
@@ -223,7 +232,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         services.store().finish(new AnswerEnd(messageId, status, savedStopReason, text.toString(),
                 thinking.isEmpty() ? null : thinking.toString(), billed, usage.isKnown() ? cost : null, estimated,
                 requestId, failed == null ? null : failed.type(), failed == null ? null : failed.message(),
-                firstTokenAt, Instant.now()));
+                firstTokenAt, Instant.now(), savedDetails));
         onEnd.accept(this);
     }
 
@@ -276,8 +285,9 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     }
 
     @Override
-    public void onStopReason(String stopReason) {
+    public void onStopReason(String stopReason, StopDetails details) {
         this.stopReason = stopReason;
+        this.stopDetails = details;
     }
 
     @Override

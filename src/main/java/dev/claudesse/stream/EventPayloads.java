@@ -1,6 +1,7 @@
 package dev.claudesse.stream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.claudesse.claude.StopDetails;
 
 import java.math.BigDecimal;
 
@@ -21,11 +22,15 @@ final class EventPayloads {
     record Status(String stage, int attempt, long delayMs, String reason) {
     }
 
+    /** model is the model that answered (Claude's own name for it), null in a replay from an older row. */
     record Cost(long inputTokens, long outputTokens, long cacheCreationInputTokens, long cacheReadInputTokens,
-                BigDecimal totalCost, String currency, boolean estimated) {
+                long thinkingTokens, BigDecimal totalCost, String currency, boolean estimated,
+                @JsonInclude(JsonInclude.Include.NON_NULL) String model) {
     }
 
-    record Done(String messageId, String stopReason) {
+    /** stopDetails only when Claude gave them (a refusal's category and explanation). */
+    record Done(String messageId, String stopReason,
+                @JsonInclude(JsonInclude.Include.NON_NULL) StopDetails stopDetails) {
     }
 
     record Error(String type, String message, boolean retryable) {

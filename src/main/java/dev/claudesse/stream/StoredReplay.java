@@ -30,7 +30,8 @@ public final class StoredReplay {
         Usage u = end.usage();
         if (u != null && u.isKnown()) {
             frames.add(frame(json, frames.size() + 1, "cost", new EventPayloads.Cost(u.inputTokens(), u.outputTokens(),
-                    u.cacheCreationInputTokens(), u.cacheReadInputTokens(), end.cost(), "USD", end.costEstimated())));
+                    u.cacheCreationInputTokens(), u.cacheReadInputTokens(), u.thinkingTokens(), end.cost(), "USD",
+                    end.costEstimated(), null)));
         }
         frames.add(terminal(json, frames.size() + 1, stored.messageId(), end));
         return frames.toArray(byte[][]::new);
@@ -38,8 +39,9 @@ public final class StoredReplay {
 
     private static byte[] terminal(ObjectMapper json, int id, String messageId, AnswerEnd end) {
         return switch (end.status()) {
-            case COMPLETE -> frame(json, id, "done", new EventPayloads.Done(messageId, end.stopReason()));
-            case STOPPED -> frame(json, id, "done", new EventPayloads.Done(messageId, "stopped"));
+            case COMPLETE -> frame(json, id, "done", new EventPayloads.Done(messageId, end.stopReason(),
+                    end.stopDetails()));
+            case STOPPED -> frame(json, id, "done", new EventPayloads.Done(messageId, "stopped", null));
             case ERROR -> frame(json, id, "error", new EventPayloads.Error(end.errorType(), end.errorMessage(),
                     false));
             case INTERRUPTED, STREAMING -> frame(json, id, "error", new EventPayloads.Error("interrupted",

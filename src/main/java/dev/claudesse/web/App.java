@@ -3,10 +3,13 @@ package dev.claudesse.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.claudesse.claude.DemoUpstream;
 import dev.claudesse.claude.HttpUpstream;
-import dev.claudesse.claude.PriceTable;
+import dev.claudesse.claude.ModelsEndpoint;
 import dev.claudesse.claude.RetryPolicy;
 import dev.claudesse.claude.Upstream;
 import dev.claudesse.config.Settings;
+import dev.claudesse.models.LineupCheck;
+import dev.claudesse.models.ModelPolicy;
+import dev.claudesse.models.ModelTable;
 import dev.claudesse.store.AnswerStatus;
 import dev.claudesse.store.ConversationStore;
 import dev.claudesse.stream.Answer;
@@ -16,6 +19,7 @@ import jakarta.servlet.ServletContext;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +38,7 @@ public final class App {
 
     final Settings settings;
     final ObjectMapper json = Json.MAPPER;
-    final PriceTable prices;
+    final ModelPolicy models;
     final AnswerRegistry registry;
     final AnswerServices services;
     final ConversationStore store;
@@ -46,17 +50,47 @@ public final class App {
     App(Settings settings, ConversationStore store) throws IOException {
         this.settings = settings;
         this.store = store;
-        this.prices = PriceTable.load(json, settings.pricesFile());
+        this.models = new ModelPolicy(ModelTable.load(json, settings.modelsFile()), settings.defaultModel(),
+                settings.allowedModels(), Clock.systemUTC());
+        models.requireUsableDefault(); // a retired default model stops the start here, with its replacement named
         this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
                 settings.replayRetention());
         this.http = settings.hasApiKey() ? httpClients() : List.of();
-        this.services = new AnswerServices(upstream(), prices, RetryPolicy.DEFAULT, json, store);
+        this.services = new AnswerServices(upstream(), models, RetryPolicy.DEFAULT, json, store);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "claude-sse-housekeeper");
             t.setDaemon(true);
             return t;
         });
         housekeeper.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+        // Models retire on their day: once a day, warn again and compare with Claude's own list
+        housekeeper.scheduleWithFixedDelay(() -> executor.execute(this::checkModels), 0, 1, TimeUnit.DAYS);
+    }
+
+    /**
+     * The daily look at the line-up. Without a key, or when Claude cannot be reached, the table alone
+     * decides; a difference is only logged, never acted on.
+     */
+    private void checkModels() {
+        models.warnings().forEach(LOG::warning);
+        try {
+            models.requireUsableDefault();
+        } catch (IllegalStateException e) {
+            LOG.severe(e.getMessage() + " Until then every request that names no model is refused.");
+        }
+        if (http.isEmpty()) {
+            return;
+        }
+        try {
+            var listed = new ModelsEndpoint(http.getFirst(), settings.baseUrl(), settings.apiKey(), json).list();
+            for (String difference : LineupCheck.differences(models.table(), listed, models.today())) {
+                LOG.warning("model table: " + difference);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.info("could not read Claude's list of models (" + e.getMessage() + "); the model table alone decides");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

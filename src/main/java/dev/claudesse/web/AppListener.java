@@ -30,6 +30,10 @@ public final class AppListener implements ServletContextListener {
         } catch (IOException e) {
             store.close();
             throw new UncheckedIOException("claude-sse could not start: " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            store.close();
+            LOG.severe("claude-sse could not start: " + e.getMessage());
+            throw new IllegalStateException("claude-sse could not start: " + e.getMessage(), e);
         }
     }
 

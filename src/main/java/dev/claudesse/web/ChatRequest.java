@@ -1,6 +1,11 @@
 package dev.claudesse.web;
 
-/** A validated POST api/chat body. conversationId, system, temperature and thinkingBudget may be null. */
+import dev.claudesse.claude.Thinking;
+
+/**
+ * A validated POST api/chat body, already fitted to its model's rules. conversationId, system,
+ * temperature, thinking and effort may be null.
+ */
 public record ChatRequest(String message, String conversationId, String model, String system, int maxTokens,
-                          Double temperature, Integer thinkingBudget) {
+                          Double temperature, Thinking thinking, String effort) {
 }

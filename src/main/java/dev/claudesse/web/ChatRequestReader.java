@@ -2,26 +2,35 @@ package dev.claudesse.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.claudesse.claude.PriceTable;
+import dev.claudesse.claude.Thinking;
 import dev.claudesse.config.Settings;
+import dev.claudesse.models.ModelPolicy;
+import dev.claudesse.models.ModelSpec;
+import dev.claudesse.models.ThinkingShape;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Locale;
 
-/** Reads and checks a chat request on the container thread, before any stream or upstream call. */
+/**
+ * Reads and checks a chat request on the container thread, before any stream or upstream call, including
+ * the rules of the model it names (thinking shapes, sampling parameters, effort, output limit), so a
+ * request Claude would refuse is refused here with a clear 400 instead of failing inside a stream.
+ */
 final class ChatRequestReader {
 
     static final int MIN_THINKING_BUDGET = 1024;
+    static final List<String> EFFORT_LEVELS = List.of("low", "medium", "high", "xhigh", "max");
 
     private final Settings settings;
-    private final PriceTable prices;
+    private final ModelPolicy models;
     private final ObjectMapper json;
 
-    ChatRequestReader(Settings settings, PriceTable prices, ObjectMapper json) {
+    ChatRequestReader(Settings settings, ModelPolicy models, ObjectMapper json) {
         this.settings = settings;
-        this.prices = prices;
+        this.models = models;
         this.json = json;
     }
 
@@ -66,69 +75,121 @@ final class ChatRequestReader {
             throw invalid("invalid_request", "\"message\" is required and must not be blank.");
         }
         String model = model(text(root, "model"));
-        int maxTokens = maxTokens(root.get("maxTokens"));
-        Integer thinking = thinkingBudget(root.get("thinking"), maxTokens);
-        Double temperature = temperature(root.get("temperature"), thinking != null);
+        ModelSpec spec = models.table().find(model);
+        int maxTokens = maxTokens(root.get("maxTokens"), spec);
+        Thinking thinking = thinking(root.get("thinking"), maxTokens, spec, model);
+        Double temperature = temperature(root.get("temperature"), thinking, spec, model);
+        String effort = effort(root.get("effort"), spec, model);
         String conversationId = text(root, "conversationId");
         if (conversationId != null && (conversationId.isBlank() || conversationId.length() > 64)) {
             throw invalid("invalid_request", "\"conversationId\" is not a conversation id.");
         }
-        return new ChatRequest(message, conversationId, model, text(root, "system"), maxTokens, temperature, thinking);
+        return new ChatRequest(message, conversationId, model, text(root, "system"), maxTokens, temperature,
+                thinking, effort);
     }
 
     private String model(String requested) {
-        String model = requested == null ? settings.defaultModel() : requested;
-        boolean allowed = settings.allowedModels().isEmpty()
-                ? prices.knows(model) || model.equals(settings.defaultModel())
-                : settings.allowedModels().contains(model);
-        if (!allowed) {
-            throw invalid("model_not_allowed", "The model \"" + model + "\" is not allowed on this server.");
+        String model = requested == null ? models.defaultModel() : requested;
+        ModelPolicy.Refusal refusal = models.refusal(model);
+        if (refusal != null) {
+            throw invalid(refusal.type(), refusal.message());
         }
         return model;
     }
 
-    private int maxTokens(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return Math.min(settings.defaultMaxTokens(), settings.maxTokensLimit());
-        }
+    /** The server's limit, and the model's own when the table knows it. */
+    private int maxTokens(JsonNode value, ModelSpec spec) {
         int limit = settings.maxTokensLimit();
+        if (spec != null && spec.maxOutputTokens() != null) {
+            limit = Math.min(limit, spec.maxOutputTokens());
+        }
+        if (value == null || value.isNull()) {
+            return Math.min(settings.defaultMaxTokens(), limit);
+        }
         if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > limit) {
-            throw invalid("invalid_request", "\"maxTokens\" must be a whole number from 1 to " + limit + ".");
+            throw invalid("invalid_request", "\"maxTokens\" must be a whole number from 1 to " + limit
+                    + (spec != null && limit == spec.maxOutputTokens() ? " for " + spec.id() : "") + ".");
         }
         return value.asInt();
     }
 
-    private static Integer thinkingBudget(JsonNode value, int maxTokens) {
+    /**
+     * true asks for thinking in the form the model takes: adaptive where it can, else the smallest budget.
+     * A budget (a number, or {"budgetTokens": n}) is manual thinking, refused for models that only think
+     * adaptively. A model the table does not know gets what the product always sent: a budget.
+     */
+    private static Thinking thinking(JsonNode value, int maxTokens, ModelSpec spec, String model) {
         if (value == null || value.isNull() || (value.isBoolean() && !value.asBoolean())) {
             return null;
         }
         JsonNode budget = value.isObject() ? value.get("budgetTokens") : value;
-        int tokens;
         if (budget != null && budget.isBoolean()) {
-            tokens = MIN_THINKING_BUDGET;
-        } else if (budget != null && budget.isIntegralNumber()) {
-            tokens = budget.asInt();
-        } else {
+            if (spec != null && spec.takes(ThinkingShape.ADAPTIVE)) {
+                return Thinking.adaptive(spec.thinkingDisplay());
+            }
+            if (spec != null && !spec.takes(ThinkingShape.ENABLED)) {
+                throw invalid("invalid_request", "The model \"" + model + "\" does not offer extended thinking.");
+            }
+            return checkedBudget(MIN_THINKING_BUDGET, maxTokens);
+        }
+        if (budget == null || !budget.isIntegralNumber()) {
             throw invalid("invalid_request", "\"thinking\" must be true, a token budget, or {\"budgetTokens\": n}.");
         }
+        if (spec != null && !spec.takes(ThinkingShape.ENABLED)) {
+            throw invalid("invalid_request", "The model \"" + model + "\" decides its thinking itself and takes no"
+                    + " thinking budget: send \"thinking\": true, and \"effort\" to steer how much it thinks.");
+        }
+        return checkedBudget(budget.asInt(), maxTokens);
+    }
+
+    private static Thinking checkedBudget(int tokens, int maxTokens) {
         if (tokens < MIN_THINKING_BUDGET || tokens >= maxTokens) {
             throw invalid("invalid_request", "The thinking budget must be at least " + MIN_THINKING_BUDGET
                     + " and below maxTokens (" + maxTokens + ").");
         }
-        return tokens;
+        return Thinking.budget(tokens);
     }
 
-    private static Double temperature(JsonNode value, boolean thinking) {
+    /**
+     * Models without sampling parameters refuse any temperature but their default (1); that default is
+     * accepted and left out of the request, which means the same to Claude.
+     */
+    private static Double temperature(JsonNode value, Thinking thinking, ModelSpec spec, String model) {
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isNumber() || value.asDouble() < 0 || value.asDouble() > 1) {
             throw invalid("invalid_request", "\"temperature\" must be a number from 0 to 1.");
         }
-        if (thinking && value.asDouble() != 1) {
+        boolean isDefault = value.asDouble() == 1;
+        if (spec != null && !spec.sampling()) {
+            if (!isDefault) {
+                throw invalid("invalid_request", "The model \"" + model + "\" does not take \"temperature\";"
+                        + " leave it out.");
+            }
+            return null;
+        }
+        if (thinking != null && !isDefault) {
             throw invalid("invalid_request", "Extended thinking works only with temperature 1 (or none).");
         }
         return value.asDouble();
+    }
+
+    private static String effort(JsonNode value, ModelSpec spec, String model) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || !EFFORT_LEVELS.contains(value.asText())) {
+            throw invalid("invalid_request", "\"effort\" must be one of " + String.join(", ", EFFORT_LEVELS) + ".");
+        }
+        String level = value.asText();
+        if (spec != null && !spec.takesEffort(level)) {
+            throw invalid("invalid_request", spec.effort().isEmpty()
+                    ? "The model \"" + model + "\" does not take \"effort\"."
+                    : "The model \"" + model + "\" takes \"effort\" " + String.join(", ", spec.effort()) + ", not "
+                    + level + ".");
+        }
+        return level;
     }
 
     private static String text(JsonNode root, String field) {

@@ -28,7 +28,7 @@ public final class ChatServlet extends ApiServlet {
     @Override
     public void init() {
         super.init();
-        reader = new ChatRequestReader(app.settings, app.prices, app.json);
+        reader = new ChatRequestReader(app.settings, app.models, app.json);
     }
 
     @Override
@@ -79,7 +79,7 @@ public final class ChatServlet extends ApiServlet {
         List<Turn> messages = new ArrayList<>(started.history());
         messages.add(new Turn("user", chat.message()));
         ClaudeRequest request = new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
-                chat.temperature(), chat.thinkingBudget(), messages);
+                chat.temperature(), chat.thinking(), chat.effort(), messages);
         return new Answer(messageId, started.conversationId(), owner, request, app.services,
                 ended -> app.registry.release(owner));
     }

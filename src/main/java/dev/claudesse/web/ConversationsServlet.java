@@ -151,6 +151,7 @@ public final class ConversationsServlet extends ApiServlet {
         body.put("createdAt", text(message.createdAt()));
         if ("assistant".equals(message.role())) {
             body.put("stopReason", message.stopReason());
+            body.put("stopDetails", message.stopDetails());
             body.put("usage", usageJson(message.usage()));
             body.put("cost", plain(message.cost()));
             body.put("costEstimated", message.costEstimated());

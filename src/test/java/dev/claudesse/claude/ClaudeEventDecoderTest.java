@@ -31,8 +31,8 @@ class ClaudeEventDecoderTest {
             lastUsage = usage;
         }
 
-        public void onStopReason(String stopReason) {
-            calls.add("stop_reason " + stopReason);
+        public void onStopReason(String stopReason, StopDetails details) {
+            calls.add("stop_reason " + stopReason + (details == null ? "" : " " + details));
         }
 
         public void onMessageStop() {
@@ -77,6 +77,34 @@ class ClaudeEventDecoderTest {
         decoder.onEvent("message_start", "{\"message\":{\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}", "");
         decoder.onEvent("message_delta", "{\"delta\":{},\"usage\":{\"input_tokens\":7,\"output_tokens\":3}}", "");
         assertEquals(new Usage(7, 3, 0, 0, 0, 0), lastUsage);
+    }
+
+    @Test
+    void aRefusalBringsItsCategoryAndExplanation() {
+        decoder.onEvent("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"refusal\","
+                + "\"stop_sequence\":null,\"stop_details\":{\"type\":\"refusal\",\"category\":\"cyber\","
+                + "\"explanation\":\"Declined.\"}},\"usage\":{\"output_tokens\":4}}", "");
+        assertEquals(List.of("stop_reason refusal " + new StopDetails("refusal", "cyber", "Declined.")), calls);
+    }
+
+    @Test
+    void todaysUsageFieldsAreRead() {
+        decoder.onEvent("message_start", "{\"message\":{\"model\":\"claude-opus-5-5\",\"usage\":{\"input_tokens\":10,"
+                + "\"output_tokens\":1,\"speed\":\"fast\",\"inference_geo\":\"us\",\"service_tier\":\"standard\"}}}", "");
+        decoder.onEvent("message_delta", "{\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":50,"
+                + "\"output_tokens_details\":{\"thinking_tokens\":30},\"iterations\":["
+                + "{\"type\":\"message\",\"model\":\"claude-opus-5-5\",\"input_tokens\":10,\"output_tokens\":40,"
+                + "\"cache_read_input_tokens\":5,\"cache_creation\":{\"ephemeral_1h_input_tokens\":7}},"
+                + "{\"type\":\"advisor_message\",\"model\":\"claude-haiku-5-5\",\"input_tokens\":3,\"output_tokens\":10},"
+                + "{\"type\":\"compaction\",\"input_tokens\":100,\"output_tokens\":20}]}}", "");
+        assertEquals(30, lastUsage.thinkingTokens());
+        assertEquals("fast", lastUsage.speed());
+        assertEquals("us", lastUsage.inferenceGeo());
+        assertEquals(List.of(
+                new Usage.Iteration("message", "claude-opus-5-5", new Usage(10, 40, 0, 0, 7, 5)),
+                new Usage.Iteration("advisor_message", "claude-haiku-5-5", new Usage(3, 10, 0, 0, 0, 0)),
+                new Usage.Iteration("compaction", null, new Usage(100, 20, 0, 0, 0, 0))), lastUsage.iterations());
+        assertEquals(50, lastUsage.outputTokens());
     }
 
     @Test

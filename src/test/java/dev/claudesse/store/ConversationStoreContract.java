@@ -196,7 +196,7 @@ abstract class ConversationStoreContract {
 
         AnswerEnd end = complete(older.assistantMessageId(), "late answer");
         store.finish(new AnswerEnd(end.messageId(), end.status(), end.stopReason(), end.text(), end.thinking(),
-                end.usage(), end.cost(), false, null, null, null, null, T0.plusSeconds(60)));
+                end.usage(), end.cost(), false, null, null, null, null, T0.plusSeconds(60), null));
         awaitWritten(store, WAIT);
 
         ConversationSummary top = store.listConversations("alice", 10, 0).conversations().getFirst();

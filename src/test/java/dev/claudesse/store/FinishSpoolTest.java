@@ -1,5 +1,6 @@
 package dev.claudesse.store;
 
+import dev.claudesse.claude.StopDetails;
 import dev.claudesse.claude.Usage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,17 +24,21 @@ class FinishSpoolTest {
         FinishSpool spool = new FinishSpool(dir.resolve("spool.jsonl"));
         AnswerEnd full = new AnswerEnd("m1", AnswerStatus.STOPPED, "stopped", "Hällo \"world\"\nline 2 \uD83D\uDE00",
                 "hmm", new Usage(1, 2, 3, 4, 5, 6), new BigDecimal("0.0000012345"), true, "req_1", null, null,
-                StoreFixtures.T0, StoreFixtures.T0.plusSeconds(3));
+                StoreFixtures.T0, StoreFixtures.T0.plusSeconds(3), null);
+        AnswerEnd refused = new AnswerEnd("m3", AnswerStatus.COMPLETE, "refusal", "I can't", null,
+                new Usage(1, 2, 0, 0, 0, 0), new BigDecimal("0.0001"), false, "req_3", null, null, null,
+                StoreFixtures.T0, new StopDetails("refusal", "cyber", "Declined: it could enable cyber harm."));
         AnswerEnd sparse = new AnswerEnd("m2", AnswerStatus.ERROR, null, null, null, null, null, false, null,
-                "api_error", "boom", null, null);
+                "api_error", "boom", null, null, null);
 
         spool.append(full);
         spool.append(sparse);
+        spool.append(refused);
 
         AnswerEnd sparseBack = new AnswerEnd("m2", AnswerStatus.ERROR, null, null, null, Usage.NONE, null, false,
-                null, "api_error", "boom", null, null);
-        assertEquals(List.of(full, sparseBack), spool.readAll());
-        assertEquals(2, Files.readAllLines(spool.file()).size(), "one line per answer");
+                null, "api_error", "boom", null, null, null);
+        assertEquals(List.of(full, sparseBack, refused), spool.readAll());
+        assertEquals(3, Files.readAllLines(spool.file()).size(), "one line per answer");
     }
 
     @Test

@@ -45,7 +45,7 @@ final class StoreFixtures {
         return new AnswerEnd(messageId, status, stopReason, text, "thought about " + text, usage(120, 34),
                 cost == null ? null : new BigDecimal(cost), false, "req_" + messageId,
                 failed ? "overloaded_error" : null, failed ? "Overloaded" : null,
-                T0.plusMillis(250), T0.plusMillis(1500));
+                T0.plusMillis(250), T0.plusMillis(1500), null);
     }
 
     static AnswerEnd complete(String messageId, String text) {
