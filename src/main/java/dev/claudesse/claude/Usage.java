@@ -43,9 +43,4 @@ public record Usage(long inputTokens, long outputTokens, long cacheCreationInput
         return new Usage(inputTokens, output, cacheCreationInputTokens, cacheCreation5mTokens,
                 cacheCreation1hTokens, cacheReadInputTokens, thinkingTokens, speed, inferenceGeo, iterations);
     }
-
-    public Usage withService(String speed, String inferenceGeo) {
-        return new Usage(inputTokens, outputTokens, cacheCreationInputTokens, cacheCreation5mTokens,
-                cacheCreation1hTokens, cacheReadInputTokens, thinkingTokens, speed, inferenceGeo, iterations);
-    }
 }
