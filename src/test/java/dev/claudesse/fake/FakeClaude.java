@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * enqueued {@link Script}, in FIFO order, one per request. Plain sockets (not an HTTP server library)
  * so it can reset connections and see exactly when the client closes one.
  *
+ * <p>It speaks Claude as of 2026-11-30: a messages body Claude would refuse (a retired model, a thinking
+ * shape or sampling value the model does not take, ...; see {@link RequestRules}) is answered with
+ * Claude's error and takes no script. {@code GET /v1/models} lists {@link #models(List) a settable list}
+ * and is kept apart from the messages requests, so an app that reads it at startup disturbs no test.
+ *
  * <pre>{@code
  * try (FakeClaude claude = FakeClaude.start()) {
  *     claude.enqueue(Script.transcript("plain_text"));
@@ -45,6 +50,10 @@ public final class FakeClaude implements AutoCloseable {
     private final Set<FakeConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicInteger unserved = new AtomicInteger();
+    private final List<RefusedRequest> refused = new CopyOnWriteArrayList<>();
+    private final AtomicInteger modelsRequests = new AtomicInteger();
+    private volatile List<FakeModel> models = FakeModel.DEFAULTS;
+    private volatile boolean strictModels = true;
     private final Object streamLock = new Object();
     private FakeConnection lastStreamConnection;
     private volatile boolean closed;
@@ -92,12 +101,40 @@ public final class FakeClaude implements AutoCloseable {
         return request;
     }
 
+    /**
+     * Sets the list {@code GET /v1/models} serves, in the order given (Claude lists newest first).
+     * {@link FakeModel#DEFAULTS} until set.
+     */
+    public FakeClaude models(List<FakeModel> models) {
+        this.models = List.copyOf(models);
+        return this;
+    }
+
+    /** How many requests reached {@code /v1/models} (refused ones too); they are not in {@link #requests()}. */
+    public int modelsRequests() {
+        return modelsRequests.get();
+    }
+
+    /**
+     * When true (the default), a messages request without a model or for a retired one is refused as
+     * Claude refuses it today (404 {@code model: <id>}). False lets old model ids through, for tests
+     * about something else; every other request rule still applies.
+     */
+    public FakeClaude strictModels(boolean strict) {
+        this.strictModels = strict;
+        return this;
+    }
+
+    /** Messages requests refused by the request rules, in arrival order; each is in {@link #requests()} too. */
+    public List<RefusedRequest> refusedRequests() {
+        return List.copyOf(refused);
+    }
+
     /** Requests that found no script (answered 500) or used another route (answered 404). */
     public int unservedRequests() {
         return unserved.get();
     }
 
-    /** Scripts enqueued but not yet used. */
     /** Forgets scripts no request used, e.g. after an answer stopped before it called Claude. */
     public void clearScripts() {
         synchronized (scripts) {
@@ -105,6 +142,7 @@ public final class FakeClaude implements AutoCloseable {
         }
     }
 
+    /** Scripts enqueued but not yet used. */
     public int pendingScripts() {
         synchronized (scripts) {
             return scripts.size();
@@ -148,12 +186,15 @@ public final class FakeClaude implements AutoCloseable {
     /** Called by a connection's reader for each complete request: records it and picks its script. */
     FakeConnection.Exchange arrived(String method, String path, Map<String, List<String>> headers, String body,
                                     FakeConnection connection) {
+        if (ModelsPage.handles(path)) {
+            return modelsExchange(method, path, headers, body, connection);
+        }
         Script script;
         RecordedRequest request;
         synchronized (scripts) {
             String requestId = "req_fake_" + (requests.size() + 1);
             request = new RecordedRequest(method, path, headers, body, Instant.now(), requestId, connection.number());
-            script = pickScript(method, path);
+            script = pickScript(request);
             requests.add(request);
         }
         untaken.add(request);
@@ -166,10 +207,32 @@ public final class FakeClaude implements AutoCloseable {
         return new FakeConnection.Exchange(request, script);
     }
 
-    private Script pickScript(String method, String path) {
+    /** The Models API needs the key like Claude's; its requests have their own count and ids. */
+    private FakeConnection.Exchange modelsExchange(String method, String path, Map<String, List<String>> headers,
+                                                   String body, FakeConnection connection) {
+        String requestId = "req_fake_models_" + modelsRequests.incrementAndGet();
+        RecordedRequest request = new RecordedRequest(method, path, headers, body, Instant.now(), requestId,
+                connection.number());
+        String key = request.header("x-api-key");
+        Script script = key == null || key.isBlank()
+                ? Script.error(401, "authentication_error", "x-api-key header is required")
+                : ModelsPage.answer(method, path, models);
+        return new FakeConnection.Exchange(request, script);
+    }
+
+    private Script pickScript(RecordedRequest request) {
+        String method = request.method();
+        String path = request.path();
         if (!"POST".equals(method) || !"/v1/messages".equals(path)) {
             unserved.incrementAndGet();
             return Script.error(404, "not_found_error", "The fake only serves POST /v1/messages, not " + method + " " + path);
+        }
+        // Checked before a script is taken: a refused request leaves the queue as it was, as Claude would.
+        var refusal = RequestRules.check(request.body(), strictModels);
+        if (refusal.isPresent()) {
+            RequestRules.Refusal r = refusal.get();
+            refused.add(new RefusedRequest(request, r.status(), r.type(), r.message()));
+            return Script.error(r.status(), r.type(), r.message());
         }
         Script script = scripts.poll();
         if (script == null) {

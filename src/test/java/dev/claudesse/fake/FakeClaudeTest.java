@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Proves the fake itself, with the JDK HttpClient our upstream client also uses. */
 class FakeClaudeTest {
 
-    private static final String BODY = "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"messages\":[]}";
+    private static final String BODY =
+            "{\"model\":\"claude-sonnet-5-5\",\"max_tokens\":1024,\"stream\":true,\"messages\":[]}";
 
     private FakeClaude fake;
     private HttpClient client;

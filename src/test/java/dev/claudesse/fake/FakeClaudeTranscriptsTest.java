@@ -3,6 +3,7 @@ package dev.claudesse.fake;
 import dev.claudesse.claude.Usage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
@@ -148,10 +149,87 @@ class FakeClaudeTranscriptsTest {
         assertEquals(45, Script.transcript("long_text").partCount());
     }
 
+    @Test
+    void adaptiveThinking() {
+        TranscriptFacts facts = TranscriptFacts.of("adaptive_thinking");
+        assertEquals("The user asks for the capital of Australia. It is Canberra, not Sydney — answer in one sentence.",
+                facts.thinking());
+        assertEquals("EqQBCkYIBxgCKkBfakeAdaptiveSignatureForTestsOnly000000==", facts.signature());
+        assertEquals("The capital of Australia is Canberra. 🇦🇺", facts.text());
+        assertEquals(List.of("thinking", "text"), facts.blockTypes());
+        assertEquals("end_turn", facts.stopReason());
+        assertEquals(new Usage(52, 120, 0, 0, 0, 0), facts.usage());
+        assertEquals(85, facts.thinkingTokens());
+        assertEquals("standard", facts.serviceTier());
+        assertTrue(facts.complete());
+        assertEquals(13, Script.transcript("adaptive_thinking").partCount());
+    }
+
+    @Test
+    void refusal() {
+        TranscriptFacts facts = TranscriptFacts.of("refusal");
+        assertEquals("Here is an overview of how that attack works. First, ", facts.text());
+        assertEquals("refusal", facts.stopReason());
+        assertEquals(new TranscriptFacts.StopDetails("refusal", "cyber",
+                "This request was declined because it could enable cyber harm."), facts.stopDetails());
+        assertEquals(new Usage(40, 12, 0, 0, 0, 0), facts.usage());
+        assertTrue(facts.complete());
+        assertEquals(7, Script.transcript("refusal").partCount());
+        String delta = TranscriptReader.read(Script.transcriptBytes("refusal")).stream()
+                .filter(e -> e.type().equals("message_delta")).findFirst().orElseThrow().data();
+        assertEquals("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"refusal\",\"stop_sequence\":null,"
+                + "\"stop_details\":{\"type\":\"refusal\",\"category\":\"cyber\",\"explanation\":\"This request was "
+                + "declined because it could enable cyber harm.\"}},\"usage\":{\"output_tokens\":12}}", delta);
+    }
+
+    @Test
+    void newUsage() {
+        TranscriptFacts facts = TranscriptFacts.of("new_usage");
+        assertEquals("Fast, cached and counted.", facts.text());
+        assertEquals("", facts.thinking(), "display omitted: the thinking block streams only its signature");
+        assertEquals("EqQBCkYIBxgCKkBfakeOmittedSignatureForTestsOnly0000000==", facts.signature());
+        assertEquals("end_turn", facts.stopReason());
+        assertEquals(new Usage(100, 400, 3000, 1000, 2000, 20000), facts.usage());
+        assertEquals(150, facts.thinkingTokens());
+        assertEquals("fast", facts.speed());
+        assertEquals("us", facts.inferenceGeo());
+        assertEquals("standard", facts.serviceTier());
+        assertEquals(List.of(
+                new TranscriptFacts.Iteration("message", "claude-opus-5-5", new Usage(100, 400, 3000, 1000, 2000, 20000)),
+                new TranscriptFacts.Iteration("advisor_message", "claude-haiku-5-5", new Usage(2000, 100, 0, 0, 0, 0))),
+                facts.iterations());
+        assertEquals(10, Script.transcript("new_usage").partCount());
+        TranscriptFacts start = TranscriptFacts.of(TranscriptReader.read(Script.transcriptBytes("new_usage")).subList(0, 1));
+        assertEquals("fast", start.speed(), "message_start already says fast and us");
+        assertEquals("us", start.inferenceGeo());
+        assertEquals(new Usage(100, 1, 3000, 1000, 2000, 20000), start.usage());
+    }
+
+    @Test
+    void unknownBlocksLeaveOnlyTheTextDeltas() {
+        TranscriptFacts facts = TranscriptFacts.of("unknown_blocks");
+        assertEquals("Let me look that up. Canberra has about 480,000 people. That figure is from 2026.", facts.text());
+        assertEquals(List.of("text", "server_tool_use", "web_search_tool_result", "text", "fallback", "compaction", "text"),
+                facts.blockTypes());
+        assertEquals("{\"query\": \"Canberra population\"}", facts.toolInput(), "the server tool's input");
+        assertEquals("end_turn", facts.stopReason());
+        assertEquals(new Usage(30, 90, 0, 0, 0, 0), facts.usage());
+        assertTrue(facts.complete());
+        assertEquals(25, Script.transcript("unknown_blocks").partCount());
+        String bytes = new String(Script.transcriptBytes("unknown_blocks"), StandardCharsets.UTF_8);
+        assertTrue(bytes.contains("\"type\":\"fallback_delta\",\"text\":"), "a delta with text that is not text_delta");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"plain_text", "crlf", "cr", "bom", "nospace", "tool_use", "thinking", "padded_json",
-            "unknown_events", "two_message_deltas", "cache_usage", "overloaded_midstream", "dropped", "long_text"})
-    void everyTranscriptIsModelAndJsonClean(String name) {
+    @CsvSource({"plain_text, claude-sonnet-4-5-20250929", "crlf, claude-sonnet-4-5-20250929",
+            "cr, claude-sonnet-4-5-20250929", "bom, claude-sonnet-4-5-20250929", "nospace, claude-sonnet-4-5-20250929",
+            "tool_use, claude-sonnet-4-5-20250929", "thinking, claude-sonnet-4-5-20250929",
+            "padded_json, claude-sonnet-4-5-20250929", "unknown_events, claude-sonnet-4-5-20250929",
+            "two_message_deltas, claude-sonnet-4-5-20250929", "cache_usage, claude-sonnet-4-5-20250929",
+            "overloaded_midstream, claude-sonnet-4-5-20250929", "dropped, claude-sonnet-4-5-20250929",
+            "long_text, claude-sonnet-4-5-20250929", "adaptive_thinking, claude-sonnet-5-5", "refusal, claude-opus-5-5",
+            "new_usage, claude-opus-5-5", "unknown_blocks, claude-sonnet-5-5"})
+    void everyTranscriptIsModelAndJsonClean(String name, String model) {
         byte[] bytes = Script.transcriptBytes(name);
         List<byte[]> parts = Script.transcript(name).parts();
         assertArrayEquals(bytes, join(parts), "the parts joined are the file");
@@ -160,8 +238,11 @@ class FakeClaudeTranscriptsTest {
             assertEquals(event.type(), TranscriptFacts.parse(event.data()).path("type").asText(), "data.type names the event");
         }
         assertEquals("message_start", events.getFirst().type());
-        assertEquals("claude-sonnet-4-5-20250929",
-                TranscriptFacts.parse(events.getFirst().data()).path("message").path("model").asText());
+        assertEquals(model, TranscriptFacts.parse(events.getFirst().data()).path("message").path("model").asText());
+        if (model.contains("-5-5")) {
+            assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("\r"), "today's transcripts use LF only");
+            assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("\\u"), "raw UTF-8, no escapes");
+        }
         if (!name.equals("padded_json")) {
             assertTrue(events.stream().noneMatch(e -> e.data().contains("\n")), "one data line per event");
         }

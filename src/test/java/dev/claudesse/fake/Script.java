@@ -20,6 +20,7 @@ public final class Script {
     private final List<byte[]> parts;
     private final String errorType;
     private final String errorMessage;
+    private final String jsonBody;
     private final List<Map.Entry<String, String>> headers = new ArrayList<>();
     private Duration delay = Duration.ZERO;
     private int sliceBytes;
@@ -28,27 +29,34 @@ public final class Script {
     private int dropAfter = -1;
     private int hangAfter = -1;
 
-    private Script(int status, boolean streaming, List<byte[]> parts, String errorType, String errorMessage) {
+    private Script(int status, boolean streaming, List<byte[]> parts, String errorType, String errorMessage,
+                   String jsonBody) {
         this.status = status;
         this.streaming = streaming;
         this.parts = parts;
         this.errorType = errorType;
         this.errorMessage = errorMessage;
+        this.jsonBody = jsonBody;
     }
 
     /** A 200 event stream of {@code transcripts/<name>.sse}, exact bytes, one part per event. */
     public static Script transcript(String name) {
-        return new Script(200, true, EventSplitter.split(transcriptBytes(name)), null, null);
+        return new Script(200, true, EventSplitter.split(transcriptBytes(name)), null, null, null);
     }
 
     /** A 200 event stream of the given text (UTF-8), one part per event. */
     public static Script sse(String events) {
-        return new Script(200, true, EventSplitter.split(events.getBytes(StandardCharsets.UTF_8)), null, null);
+        return new Script(200, true, EventSplitter.split(events.getBytes(StandardCharsets.UTF_8)), null, null, null);
     }
 
     /** An API error: {@code {"type":"error","error":{"type":..,"message":..},"request_id":..}}. */
     public static Script error(int status, String type, String message) {
-        return new Script(status, false, List.of(), type, message);
+        return new Script(status, false, List.of(), type, message, null);
+    }
+
+    /** A plain JSON answer with the given body, e.g. a Models API page. */
+    public static Script json(int status, String body) {
+        return new Script(status, false, List.of(), null, null, body);
     }
 
     /** The exact bytes of a transcript on the test classpath. */
@@ -158,8 +166,11 @@ public final class Script {
         return hangAfter;
     }
 
-    /** The JSON body of an error script; it names the request id like the real API does. */
-    byte[] errorBody(String requestId) {
+    /** The JSON body of a non-streaming script; an error names the request id like the real API does. */
+    byte[] body(String requestId) {
+        if (jsonBody != null) {
+            return jsonBody.getBytes(StandardCharsets.UTF_8);
+        }
         return ("{\"type\":\"error\",\"error\":{\"type\":\"" + jsonText(errorType) + "\",\"message\":\""
                 + jsonText(errorMessage) + "\"},\"request_id\":\"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8);
     }

@@ -28,7 +28,7 @@ final class ScriptPlayer {
         Script script = exchange.script();
         String requestId = exchange.request().requestId();
         if (!script.streaming()) {
-            byte[] body = script.errorBody(requestId);
+            byte[] body = script.body(requestId);
             connection.write(concat(head(script, requestId, "application/json", "content-length: " + body.length), body));
             return true;
         }
@@ -114,6 +114,7 @@ final class ScriptPlayer {
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
             case 413 -> "Request Entity Too Large";
             case 429 -> "Too Many Requests";
             case 500 -> "Internal Server Error";

@@ -115,7 +115,7 @@ class ChatStreamIT {
         }
         assertEquals(facts.text(), text(events));
         JsonNode start = json(events.get(0));
-        assertEquals("claude-sonnet-4-5", start.path("model").asText());
+        assertEquals("claude-sonnet-5-5", start.path("model").asText(), "the model table's default, a current model");
         assertFalse(start.path("demo").asBoolean());
         JsonNode cost = json(only(events, "cost"));
         assertEquals(facts.usage().inputTokens(), cost.path("inputTokens").asLong());
@@ -130,7 +130,8 @@ class ChatStreamIT {
     @Test
     void theUpstreamRequestIsClaudesMessagesApiWithTheKey() throws Exception {
         fake.enqueue(Script.transcript("plain_text"));
-        chatToEnd("{\"message\":\"Bonjour 👋\",\"system\":\"be brief\",\"maxTokens\":300,\"temperature\":0.5}");
+        chatToEnd("{\"message\":\"Bonjour 👋\",\"model\":\"claude-haiku-4-5\",\"system\":\"be brief\","
+                + "\"maxTokens\":300,\"temperature\":0.5}");
         RecordedRequest request = last(fake.requests());
         assertEquals("POST", request.method());
         assertEquals("/v1/messages", request.path());
@@ -138,6 +139,7 @@ class ChatStreamIT {
         assertEquals("2023-06-01", request.header("anthropic-version"));
         JsonNode body = json(request.body());
         assertTrue(body.path("stream").asBoolean());
+        assertEquals("claude-haiku-4-5", body.path("model").asText());
         assertEquals(300, body.path("max_tokens").asInt());
         assertEquals(0.5, body.path("temperature").asDouble());
         assertEquals("be brief", body.path("system").asText());
@@ -165,10 +167,14 @@ class ChatStreamIT {
     void thinkingIsSentApartFromTextOnlyWhenAskedFor() throws Exception {
         TranscriptFacts facts = TranscriptFacts.of("thinking");
         fake.enqueue(Script.transcript("thinking"));
-        List<Event> withThinking = chatToEnd("{\"message\":\"hi\",\"thinking\":true,\"maxTokens\":2000}");
+        List<Event> withThinking = chatToEnd("{\"message\":\"hi\",\"model\":\"claude-haiku-4-5\",\"thinking\":true,"
+                + "\"maxTokens\":2000}");
         assertEquals(facts.thinking(), joined(withThinking, "thinking"));
         assertEquals(facts.text(), text(withThinking));
-        assertEquals(1024, json(last(fake.requests()).body()).path("thinking").path("budget_tokens").asInt());
+        // claude-haiku-4-5 thinks only with a budget: true means the smallest
+        JsonNode thinking = json(last(fake.requests()).body()).path("thinking");
+        assertEquals("enabled", thinking.path("type").asText());
+        assertEquals(1024, thinking.path("budget_tokens").asInt());
 
         fake.enqueue(Script.transcript("thinking"));
         List<Event> without = chatToEnd("{\"message\":\"hi\"}");
