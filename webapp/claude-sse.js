@@ -253,7 +253,7 @@ export class Answer {
   async _post() {
     const o = this.#options;
     const body = { ...(o.body || {}), message: o.message };
-    for (const key of ['conversationId', 'model', 'system', 'maxTokens', 'temperature', 'thinking']) {
+    for (const key of ['conversationId', 'model', 'system', 'maxTokens', 'temperature', 'thinking', 'effort']) {
       if (o[key] !== undefined && o[key] !== null) body[key] = o[key];
     }
     const response = await this.#fetch(this.#url('api/chat'),
