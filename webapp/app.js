@@ -4,12 +4,15 @@ import { chat, resume } from './claude-sse.js';
 import { renderMarkdown } from './markdown.js';
 
 const PENDING_KEY = 'claude-sse.pending'; // the answer in flight, so a reload can resume it
+const CHOICE_KEY = 'claude-sse.choice'; // the model, effort and thinking last chosen in this browser
 const $ = id => document.getElementById(id);
 const ui = {
   sidebar: $('sidebar'), list: $('conversation-list'), more: $('more'), historyNote: $('history-note'),
   newChat: $('new-chat'), toggle: $('toggle-sidebar'), title: $('title'), total: $('total'),
   banner: $('demo-banner'), messages: $('messages'), empty: $('empty'),
   form: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
+  options: $('options'), model: $('model'), effort: $('effort'), effortOption: $('effort-option'),
+  think: $('think'), thinkOption: $('think-option'),
 };
 
 const state = {
@@ -67,14 +70,17 @@ function addAssistantMessage() {
   body.setAttribute('aria-live', 'polite');
   const status = el('p', 'status');
   status.setAttribute('role', 'status');
+  const refusal = el('p', 'refusal');
+  refusal.setAttribute('role', 'note');
+  refusal.hidden = true;
   const meta = el('p', 'meta');
   const error = el('div', 'error');
   error.setAttribute('role', 'alert');
   error.hidden = true;
-  article.append(el('h2', 'visually-hidden', 'Claude said'), thinking, body, status, meta, error);
+  article.append(el('h2', 'visually-hidden', 'Claude said'), thinking, body, refusal, status, meta, error);
   ui.messages.append(article);
   scrollDown(true);
-  return { article, thinking, body, status, meta, error };
+  return { article, thinking, body, refusal, status, meta, error };
 }
 
 /**
@@ -92,10 +98,31 @@ function renderInto(body, text) {
 }
 
 function showMeta(view, { inputTokens, outputTokens, cost, estimated, model, note }) {
-  const parts = [formatTokens(inputTokens, outputTokens), formatCost(cost, estimated)];
-  if (model) parts.push(model);
-  if (note) parts.push(note);
-  view.meta.textContent = parts.join(' · ');
+  view.meta.replaceChildren([formatTokens(inputTokens, outputTokens), formatCost(cost, estimated)].join(' · '));
+  if (model) view.meta.append(' · ', modelLabel(model));
+  if (note) view.meta.append(` · ${note}`);
+}
+
+/** The model that answered: its display name when api/models knows it, the id in the title. */
+function modelLabel(id) {
+  const label = el('span', 'model', modelName(id));
+  label.dataset.model = id;
+  label.title = id;
+  return label;
+}
+
+/** Claude names a model with its date ("claude-sonnet-5-5-20260929"); api/models lists it without. */
+function modelName(id) {
+  const model = models.byId.get(id) ?? models.byId.get(String(id).replace(/-\d{8}$/, ''));
+  return typeof model?.displayName === 'string' && model.displayName ? model.displayName : String(id);
+}
+
+/** "Claude declined to answer (cyber): …", from the done event's or the saved answer's stopDetails. */
+function showRefusal(view, details) {
+  const category = typeof details?.category === 'string' && details.category ? details.category : null;
+  const explanation = typeof details?.explanation === 'string' && details.explanation.trim() ? details.explanation.trim() : null;
+  view.refusal.textContent = `Claude declined to answer${category ? ` (${category})` : ''}${explanation ? `: ${explanation}` : '.'}`;
+  view.refusal.hidden = false;
 }
 
 function showError(view, message, onRetry) {
@@ -135,12 +162,18 @@ function scrollDown(force) {
 
 // ---------- streaming one answer ----------
 
-/** Starts a new answer to `question`, in `view` (a fresh assistant message unless retrying in place). */
-function ask(question, view = addAssistantMessage()) {
-  const current = { question, view, text: '', thinking: '', messageId: null, model: null };
+/**
+ * Starts a new answer to `question`, in `view` (a fresh assistant message unless retrying in place),
+ * with the model, effort and thinking chosen in the composer (a retry keeps the ones first asked with).
+ */
+function ask(question, view = addAssistantMessage(), choice = chosen()) {
+  const current = { question, view, choice, text: '', thinking: '', messageId: null, model: null };
   current.answer = chat({
     message: question,
     conversationId: state.conversationId ?? undefined,
+    model: choice.model,
+    thinking: choice.thinking,
+    effort: choice.effort,
     on: handlers(current),
   });
   begin(current);
@@ -223,6 +256,7 @@ function handlers(current) {
       view.status.textContent = `Connection lost; reconnecting (try ${data.attempt})…`;
     },
     cost(data, answer) {
+      if (typeof data.model === 'string' && data.model) current.model = data.model; // the model that answered
       showMeta(view, {
         inputTokens: data.inputTokens, outputTokens: data.outputTokens, cost: data.totalCost,
         estimated: data.estimated, model: current.model,
@@ -234,8 +268,9 @@ function handlers(current) {
       if (frame) cancelAnimationFrame(frame);
       paint();
       view.status.textContent = '';
-      if (data.stopReason === 'stopped') view.meta.textContent += ' · stopped';
-      else if (data.stopReason === 'max_tokens') view.meta.textContent += ' · cut off at the token limit';
+      if (data.stopReason === 'stopped') view.meta.append(' · stopped');
+      else if (data.stopReason === 'max_tokens') view.meta.append(' · cut off at the token limit');
+      else if (data.stopReason === 'refusal') showRefusal(view, data.stopDetails);
       view.article.dataset.state = data.stopReason === 'stopped' ? 'stopped' : 'done';
     },
     error(data) {
@@ -254,11 +289,12 @@ function retry(failed) {
   if (state.current) return;
   const { view } = failed;
   view.error.hidden = true;
+  view.refusal.hidden = true;
   view.meta.textContent = '';
   view.body.replaceChildren();
   view.thinking.hidden = true;
   delete view.article.dataset.state;
-  ask(failed.question, view);
+  ask(failed.question, view, failed.choice ?? chosen());
 }
 
 function savePending(current, answer) {
@@ -440,6 +476,7 @@ function savedAnswer(m) {
     inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cost: m.cost, estimated: m.costEstimated,
     model: m.model, note: notes[m.status],
   });
+  if (m.stopReason === 'refusal') showRefusal(view, m.stopDetails);
   if (m.status === 'error') showError(view, m.error?.message || m.errorMessage || 'This answer failed.');
   view.article.dataset.messageId = m.id;
   return view;
@@ -449,6 +486,107 @@ function titleFrom(question) {
   const line = String(question || '').trim().split('\n')[0];
   return line.length > 60 ? `${line.slice(0, 59)}…` : line || 'New chat';
 }
+
+// ---------- model, effort and thinking ----------
+
+const EFFORT_NAMES = { low: 'Low', medium: 'Medium', high: 'High', xhigh: 'Extra high', max: 'Max' };
+const models = { byId: new Map(), offered: false };
+
+/**
+ * Fills the pickers from api/models, the default model first as the server lists them, and restores
+ * this browser's last choice where it is still offered. A server without api/models: no pickers, and
+ * requests name no model, so the server's default answers.
+ */
+async function loadModels() {
+  let list = [];
+  try {
+    const data = await getJson('api/models');
+    list = (Array.isArray(data?.models) ? data.models : []).filter(m => m && typeof m.id === 'string' && m.id);
+    models.defaultModel = list.some(m => m.id === data.defaultModel) ? data.defaultModel
+      : (list.find(m => m.default === true) ?? list[0])?.id;
+  } catch {
+    list = [];
+  }
+  if (!list.length) {
+    ui.options.hidden = true;
+    return;
+  }
+  for (const m of list) models.byId.set(m.id, m);
+  ui.model.replaceChildren(...list.map(modelOption));
+  const saved = readChoice();
+  const restored = models.byId.has(saved.model); // effort and thinking were chosen for that model
+  ui.model.value = restored ? saved.model : models.defaultModel;
+  fitOptions(restored ? saved.effort : '', restored && saved.think === true);
+  models.offered = true;
+  ui.options.hidden = false;
+  for (const label of document.querySelectorAll('.meta .model[data-model]')) label.textContent = modelName(label.dataset.model);
+}
+
+function modelOption(m) {
+  const name = typeof m.displayName === 'string' && m.displayName ? m.displayName : m.id;
+  const option = el('option', null, m.lifecycle === 'legacy' || m.lifecycle === 'deprecated' ? `${name} (${m.lifecycle})` : name);
+  option.value = m.id;
+  const notes = [m.id];
+  if (m.lifecycle === 'deprecated' && m.retiresOn) notes.push(`retires on ${m.retiresOn}`);
+  if (m.replacement) notes.push(`replacement: ${m.replacement}`);
+  option.title = notes.join('; ');
+  return option;
+}
+
+const effortsOf = m => (Array.isArray(m?.effort) ? m.effort : []).filter(e => typeof e === 'string' && e);
+const canThink = m => Array.isArray(m?.thinking)
+  && (m.thinking.includes('adaptive') || m.thinking.includes('enabled') || m.thinkingBudget === true);
+
+/** Shows the effort levels and the Think box the chosen model takes, keeping the choice where it can. */
+function fitOptions(effort = ui.effort.value, think = ui.think.checked) {
+  const model = models.byId.get(ui.model.value);
+  const levels = effortsOf(model);
+  const fallback = el('option', null, 'Default');
+  fallback.value = '';
+  ui.effort.replaceChildren(fallback, ...levels.map(level => {
+    const option = el('option', null, EFFORT_NAMES[level] ?? level);
+    option.value = level;
+    return option;
+  }));
+  ui.effort.value = levels.includes(effort) ? effort : '';
+  ui.effortOption.hidden = levels.length === 0;
+  ui.thinkOption.hidden = !canThink(model);
+  ui.think.checked = !ui.thinkOption.hidden && think;
+}
+
+/** What the next request asks for: nothing when the server offers no choice. */
+function chosen() {
+  if (!models.offered || !ui.model.value) return {};
+  return {
+    model: ui.model.value,
+    effort: !ui.effortOption.hidden && ui.effort.value ? ui.effort.value : undefined,
+    thinking: !ui.thinkOption.hidden && ui.think.checked ? true : undefined,
+  };
+}
+
+function readChoice() {
+  try {
+    const choice = JSON.parse(localStorage.getItem(CHOICE_KEY) || 'null');
+    return choice && typeof choice === 'object' ? choice : {};
+  } catch {
+    return {};
+  }
+}
+
+function saveChoice() {
+  try {
+    localStorage.setItem(CHOICE_KEY, JSON.stringify({ model: ui.model.value, effort: ui.effort.value, think: ui.think.checked }));
+  } catch {
+    // storage refused: the choice lasts until the page is left
+  }
+}
+
+ui.model.addEventListener('change', () => {
+  fitOptions();
+  saveChoice();
+});
+ui.effort.addEventListener('change', saveChoice);
+ui.think.addEventListener('change', saveChoice);
 
 // ---------- composer and controls ----------
 
@@ -530,6 +668,7 @@ function readPending() {
 
 function start() {
   showDemoBanner();
+  loadModels();
   loadConversations();
   const pending = readPending();
   const fromHash = /^#c=(.+)$/.exec(location.hash);

@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BASE, control, saved, waitFor } from './support.mjs';
+import { BASE, control, lastClaudeRequest, saved, waitFor } from './support.mjs';
 
 const { chromium } = await import(pathToFileURL(join(process.env.PLAYWRIGHT_CORE, 'index.mjs')).href);
 const SHOTS = process.env.SCREENSHOTS;
@@ -278,6 +278,14 @@ test('the demo upstream shows a banner; the page works at phone width', async ()
   const box = await page.locator('#messages').boundingBox();
   assert.ok(box.width <= 390, `messages are ${box.width}px wide`);
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'the page scrolls sideways');
+  if (await page.isVisible('#options')) {
+    // The model, effort and Think pickers fit beside each other or wrap, never wider than the phone.
+    for (const id of ['#options', '#model', '#effort-option', '#think-option']) {
+      if (!(await page.isVisible(id))) continue;
+      const b = await page.locator(id).boundingBox();
+      assert.ok(b.x >= 0 && b.x + b.width <= 390, `${id} sticks out: ${JSON.stringify(b)}`);
+    }
+  }
   await page.waitForTimeout(300); // the sidebar's slide-out transition
   await shot(page, '11-phone.png');
   await page.click('#toggle-sidebar');
@@ -286,6 +294,175 @@ test('the demo upstream shows a banner; the page works at phone width', async ()
   await shot(page, '12-phone-conversations.png');
   await page.mouse.click(370, 400); // beside the list, on the chat
   assert.equal(await page.getAttribute('#toggle-sidebar', 'aria-expanded'), 'false');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** What GET api/models lists, as the page reads it. */
+async function listedModels() {
+  const response = await fetch(new URL('api/models', BASE), { headers: { Accept: 'application/json' } });
+  assert.equal(response.status, 200, 'GET api/models');
+  return response.json();
+}
+
+const OPUS = 'claude-opus-5-5';
+const optionsOf = (page, select) => page.locator(`${select} option`)
+  .evaluateAll(os => os.map(o => ({ value: o.value, text: o.textContent })));
+
+test('the model, effort and Think pickers list what api/models offers, reach Claude, and are remembered', async () => {
+  const { page, problems } = await open();
+  const listed = await listedModels();
+  await page.locator('#options').waitFor({ state: 'visible' });
+
+  // Every listed model by its display name, in the server's order, the default first and chosen.
+  const models = await optionsOf(page, '#model');
+  assert.deepEqual(models.map(o => o.value), listed.models.map(m => m.id));
+  assert.equal(models[0].value, listed.defaultModel);
+  models.forEach((o, i) => assert.ok(o.text.startsWith(listed.models[i].displayName), `${o.text} for ${o.value}`));
+  assert.equal(await page.inputValue('#model'), listed.defaultModel);
+  assert.equal(await page.getByLabel('Model', { exact: true }).getAttribute('id'), 'model');
+  assert.equal(await page.getByLabel('Effort', { exact: true }).getAttribute('id'), 'effort');
+  assert.equal(await page.getByLabel('Think', { exact: true }).getAttribute('id'), 'think');
+
+  const opus = listed.models.find(m => m.id === OPUS);
+  assert.ok(opus, `${OPUS} is not listed by api/models`);
+  await page.selectOption('#model', OPUS);
+  // Default, then exactly the levels this model takes.
+  const efforts = await optionsOf(page, '#effort');
+  assert.deepEqual(efforts.map(o => o.value), ['', ...opus.effort]);
+  assert.equal(efforts[0].text, 'Default');
+  await page.selectOption('#effort', 'high');
+  assert.ok(await page.isVisible('#think'), `no Think box for ${OPUS}`);
+  await page.focus('#think'); // keyboard: Space ticks it
+  await page.keyboard.press('Space');
+  assert.ok(await page.isChecked('#think'));
+  await shot(page, '13-pickers.png');
+
+  await control('enqueue', { transcript: 'plain_text' });
+  await ask(page, 'Think hard about this');
+  await finished(page);
+  const sent = await lastClaudeRequest();
+  assert.equal(sent.model, OPUS);
+  assert.equal(sent.output_config?.effort, 'high', JSON.stringify(sent));
+  assert.equal(sent.thinking?.type, 'adaptive', JSON.stringify(sent));
+  // The meta line names the model that answered: its display name when listed, the id in the title.
+  const label = lastAnswer(page).locator('.meta .model');
+  const answeredBy = await label.getAttribute('title');
+  assert.match(answeredBy, /^claude-/);
+  const known = listed.models.find(m => m.id === answeredBy || m.id === answeredBy.replace(/-\d{8}$/, ''));
+  assert.equal(await label.textContent(), known ? known.displayName : answeredBy);
+
+  // A reload keeps the choice (localStorage), and the next answer is asked the same way.
+  await page.reload();
+  await page.locator('#options').waitFor({ state: 'visible' });
+  assert.equal(await page.inputValue('#model'), OPUS);
+  assert.equal(await page.inputValue('#effort'), 'high');
+  assert.ok(await page.isChecked('#think'));
+  await shot(page, '14-pickers-after-reload.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the effort picker offers only the chosen model\'s levels, and none for a model without effort', async () => {
+  const { page, problems } = await open();
+  const listed = await listedModels();
+  await page.locator('#options').waitFor({ state: 'visible' });
+  for (const m of listed.models) {
+    await page.selectOption('#model', m.id);
+    const levels = m.effort || [];
+    assert.equal(await page.isVisible('#effort'), levels.length > 0, `effort picker for ${m.id}`);
+    if (levels.length) assert.deepEqual((await optionsOf(page, '#effort')).map(o => o.value), ['', ...levels]);
+    const thinks = (m.thinking || []).includes('adaptive') || (m.thinking || []).includes('enabled') || m.thinkingBudget === true;
+    assert.equal(await page.isVisible('#think'), thinks, `Think box for ${m.id}`);
+  }
+
+  // claude-haiku-4-5 takes no effort; if the server does not list it, any listed model without effort will do.
+  const plain = listed.models.find(m => m.id === 'claude-haiku-4-5' && !(m.effort || []).length)
+    ?? listed.models.find(m => !(m.effort || []).length);
+  if (plain) {
+    await page.selectOption('#model', OPUS);
+    await page.selectOption('#effort', 'max');
+    await page.selectOption('#model', plain.id);
+    assert.ok(await page.isHidden('#effort'), `an effort picker for ${plain.id}`);
+    if (await page.isVisible('#think')) await page.setChecked('#think', false);
+    await shot(page, '15-no-effort.png');
+    await control('enqueue', { transcript: 'plain_text' });
+    await ask(page, 'A quick one');
+    await finished(page);
+    const sent = await lastClaudeRequest();
+    assert.equal(sent.model, plain.id);
+    assert.equal(sent.output_config?.effort, undefined, 'a hidden effort was sent');
+    assert.equal(sent.thinking, undefined, 'thinking was sent unticked');
+  } else {
+    // Every listed model takes an effort level here, so there is no model to hide the picker for.
+    console.log('# no listed model without effort levels; the hidden-picker check is skipped');
+  }
+
+  // A remembered choice the server no longer offers falls back to the default model and effort.
+  await page.evaluate(() => localStorage.setItem('claude-sse.choice',
+    JSON.stringify({ model: 'claude-no-such-model', effort: 'max', think: true })));
+  await page.reload();
+  await page.locator('#options').waitFor({ state: 'visible' });
+  assert.equal(await page.inputValue('#model'), listed.defaultModel);
+  assert.equal(await page.inputValue('#effort'), '');
+  await page.evaluate(() => localStorage.removeItem('claude-sse.choice'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('without api/models (an older server) the pickers stay hidden and the request names no model', async () => {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', e => problems.push(`page error: ${e.message}`));
+  await page.route('**/api/models', route => route.fulfill({
+    status: 404, contentType: 'application/json', body: '{"error":{"type":"not_found","message":"Not found."}}',
+  }));
+  const bodies = [];
+  page.on('request', r => { if (r.method() === 'POST' && r.url().endsWith('/api/chat')) bodies.push(JSON.parse(r.postData())); });
+  await page.goto(BASE);
+  await page.evaluate(() => localStorage.setItem('claude-sse.choice', JSON.stringify({ model: 'claude-opus-5-5', effort: 'high', think: true })));
+  await page.reload();
+  await control('enqueue', { transcript: 'plain_text' });
+  await ask(page, 'Which model are you?');
+  await finished(page);
+  assert.ok(await page.isHidden('#options'), 'pickers shown without api/models');
+  assert.equal(bodies.length, 1);
+  for (const key of ['model', 'effort', 'thinking']) assert.equal(bodies[0][key], undefined, `${key} was sent`);
+  await page.evaluate(() => localStorage.removeItem('claude-sse.choice'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a refusal is shown plainly, as it happens and when the conversation is opened again', async () => {
+  const { page, problems } = await open();
+  await page.locator('#options').waitFor({ state: 'visible' });
+  const listed = await listedModels();
+  await page.selectOption('#model', OPUS); // the model refusal.sse answers as
+  await control('enqueue', { transcript: 'refusal' });
+  await ask(page, 'How do I get into my neighbour\'s router?');
+  await finished(page);
+  const expected = 'Claude declined to answer (cyber): This request was declined because it could enable cyber harm.';
+  const note = lastAnswer(page).locator('.refusal');
+  assert.ok(await note.isVisible(), 'no refusal note');
+  assert.equal(await note.getAttribute('role'), 'note');
+  assert.equal(await note.textContent(), expected);
+  assert.equal(await lastAnswer(page).locator('.error').isHidden(), true);
+  const opusName = listed.models.find(m => m.id === OPUS)?.displayName ?? OPUS;
+  const label = lastAnswer(page).locator('.meta .model');
+  assert.equal(await label.textContent(), opusName);
+  assert.match(await label.getAttribute('title'), new RegExp(`^${OPUS}`));
+  await shot(page, '16-refusal.png');
+
+  const messageId = await lastAnswer(page).getAttribute('data-message-id');
+  await page.reload();
+  const reopened = page.locator(`article.assistant[data-message-id="${messageId}"]`);
+  await reopened.waitFor();
+  assert.equal(await reopened.locator('.refusal').textContent(), expected);
+  assert.equal(await reopened.locator('.refusal').getAttribute('role'), 'note');
+  await waitFor(async () => (await reopened.locator('.meta .model').textContent()) === opusName, 'the saved answer to name its model');
+  assert.match(await reopened.locator('.meta .model').getAttribute('title'), new RegExp(`^${OPUS}`));
+  await shot(page, '17-refusal-reopened.png');
+  await page.evaluate(() => localStorage.removeItem('claude-sse.choice'));
   assert.deepEqual(problems, []);
   await page.close();
 });

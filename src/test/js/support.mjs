@@ -16,6 +16,11 @@ export async function control(path, body) {
   return json;
 }
 
+/** The JSON body of the newest request the fake Claude received (ScriptControl's GET requests/last). */
+export function lastClaudeRequest() {
+  return control('requests/last');
+}
+
 /** What the store saved for an answer of this owner cookie; null if it saved nothing. */
 export async function saved(ownerCookie, messageId) {
   const response = await fetch(new URL(`saved?owner=${encodeURIComponent(`anon:${ownerCookie}`)}&messageId=${encodeURIComponent(messageId)}`, CONTROL));

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.claudesse.fake.FakeClaude;
 import dev.claudesse.fake.Gate;
+import dev.claudesse.fake.RecordedRequest;
 import dev.claudesse.fake.Script;
 import dev.claudesse.fake.TranscriptFacts;
 
@@ -18,7 +19,9 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,8 @@ import java.util.function.BiFunction;
  * <li>POST /gates/{name}/release?n=1, POST /gates/{name}/open, GET /gates/{name} gives {sent}</li>
  * <li>GET /facts/{transcript} gives {text, stopReason}: what a correct client must show</li>
  * <li>GET /saved?owner=..&amp;messageId=.. gives {text, status}: what the store kept (waits up to 5 s)</li>
+ * <li>GET /requests gives the JSON bodies of the POSTs the fake received (the calls to Claude), oldest
+ *     first; GET /requests/last only the newest (404 when none)</li>
  * </ul>
  */
 public final class ScriptControl implements AutoCloseable {
@@ -86,6 +91,7 @@ public final class ScriptControl implements AutoCloseable {
                 case "gates" -> gate(method, path, query(exchange));
                 case "facts" -> facts(path[1]);
                 case "saved" -> saved(query(exchange));
+                case "requests" -> requests(path.length > 1 && "last".equals(path[1]));
                 default -> throw new IllegalArgumentException("no such control: " + exchange.getRequestURI());
             };
             reply(exchange, answer == null ? 404 : 200, answer == null ? Map.of("error", "not found") : answer);
@@ -169,6 +175,21 @@ public final class ScriptControl implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    private Object requests(boolean lastOnly) {
+        List<JsonNode> bodies = new ArrayList<>();
+        for (RecordedRequest request : fake.requests()) {
+            if (!"POST".equals(request.method())) {
+                continue;
+            }
+            try {
+                bodies.add(request.body() == null || request.body().isBlank() ? JSON.getNodeFactory().nullNode() : JSON.readTree(request.body()));
+            } catch (IOException e) {
+                bodies.add(JSON.getNodeFactory().textNode(request.body()));
+            }
+        }
+        return !lastOnly ? bodies : bodies.isEmpty() ? null : bodies.get(bodies.size() - 1);
     }
 
     private static Map<String, String> query(HttpExchange exchange) {
