@@ -128,6 +128,38 @@ class TodaysClaudeIT {
     }
 
     @Test
+    void eachKindOfModelGetsTheThinkingShapeItTakes() throws Exception {
+        // adaptive and budget both: true is adaptive (its thinking text shows by default), a budget stays a budget
+        fake.enqueue(Script.transcript("adaptive_thinking"));
+        chatToEnd("{\"message\":\"hi\",\"model\":\"claude-opus-4-6\",\"thinking\":true,\"effort\":\"max\"}");
+        JsonNode body = lastRequestBody();
+        assertEquals("adaptive", body.path("thinking").path("type").asText());
+        assertTrue(body.path("thinking").path("display").isMissingNode(), body.toString());
+        assertEquals("max", body.path("output_config").path("effort").asText());
+        fake.enqueue(Script.transcript("thinking"));
+        chatToEnd("{\"message\":\"hi\",\"model\":\"claude-opus-4-6\",\"thinking\":{\"budgetTokens\":2048},"
+                + "\"maxTokens\":4096,\"temperature\":1}");
+        body = lastRequestBody();
+        assertEquals("enabled", body.path("thinking").path("type").asText());
+        assertEquals(2048, body.path("thinking").path("budget_tokens").asInt());
+        assertEquals(1.0, body.path("temperature").asDouble());
+        // budget only: true is the smallest budget, and no effort is sent
+        fake.enqueue(Script.transcript("thinking"));
+        chatToEnd("{\"message\":\"hi\",\"model\":\"claude-haiku-4-5\",\"thinking\":true,\"temperature\":1}");
+        body = lastRequestBody();
+        assertEquals("enabled", body.path("thinking").path("type").asText());
+        assertEquals(1024, body.path("thinking").path("budget_tokens").asInt());
+        assertTrue(body.path("output_config").isMissingNode(), body.toString());
+        // no sampling parameters: temperature 1 is accepted and left out
+        fake.enqueue(Script.transcript("plain_text"));
+        chatToEnd("{\"message\":\"hi\",\"model\":\"claude-fable-5-2\",\"temperature\":1}");
+        body = lastRequestBody();
+        assertTrue(body.path("temperature").isMissingNode(), body.toString());
+        assertTrue(body.path("thinking").isMissingNode(), body.toString());
+        assertTrue(fake.refusedRequests().isEmpty(), "Claude refused: " + fake.refusedRequests());
+    }
+
+    @Test
     void requestsClaudeWouldRefuseAreRefusedByTheProductWithoutCallingClaude() throws Exception {
         int before = fake.requests().size();
         String[][] cases = {
