@@ -2,6 +2,7 @@ package dev.claudesse.claude;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.claudesse.protocol.Utf16;
 import dev.claudesse.store.Turn;
 
 import java.io.ByteArrayOutputStream;
@@ -42,7 +43,7 @@ public final class DemoUpstream implements Upstream {
     }
 
     static String answerText(String question) {
-        String quoted = question.length() > 200 ? question.substring(0, 200) + "…" : question;
+        String quoted = question.length() > 200 ? Utf16.cut(question, 200) + "…" : question;
         return "**Demo mode.** This answer comes from the built-in demo upstream, because no "
                 + "`ANTHROPIC_API_KEY` is set. It streams in Claude's own wire format through the same "
                 + "parser as real answers.\n\nYou wrote: \"" + quoted + "\"\n\n"

@@ -14,6 +14,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Claude's Messages API through the JDK's HttpClient; answers take the given clients in turn. */
 public final class HttpUpstream implements Upstream {
@@ -53,7 +54,15 @@ public final class HttpUpstream implements Upstream {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson(json)))
                 .build();
         CompletableFuture<HttpResponse<UpstreamBody>> pending = next().sendAsync(http, HttpUpstream::body);
-        stopped.thenRun(() -> pending.cancel(true));
+        // The stop callback lives as long as the answer; through this holder it lets go of the exchange (its
+        // response and request bytes) once the headers are in, when stopping means cancelling the body instead.
+        AtomicReference<CompletableFuture<?>> cancellable = new AtomicReference<>(pending);
+        stopped.thenRun(() -> {
+            CompletableFuture<?> waiting = cancellable.getAndSet(null);
+            if (waiting != null) {
+                waiting.cancel(true);
+            }
+        });
         try {
             HttpResponse<UpstreamBody> response = pending.get();
             HttpHeaders headers = response.headers();
@@ -67,6 +76,8 @@ public final class HttpUpstream implements Upstream {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+        } finally {
+            cancellable.set(null);
         }
     }
 

@@ -25,6 +25,7 @@ public record Settings(
         int maxAnswersPerOwner,
         int maxAnswers,
         Duration replayRetention,
+        long replayMaxBytes,
         Duration upstreamIdleTimeout,
         Duration cancelAfterDisconnect,
         Path modelsFile,
@@ -48,6 +49,8 @@ public record Settings(
                 (int) positive(s, "CLAUDE_SSE_MAX_ANSWERS_PER_OWNER", 4),
                 (int) positive(s, "CLAUDE_SSE_MAX_ANSWERS", 10_000),
                 Duration.ofSeconds(positive(s, "CLAUDE_SSE_REPLAY_SECONDS", 600)),
+                // an eighth of the heap: ended answers are a cache, the store has them too
+                positive(s, "CLAUDE_SSE_REPLAY_MAX_BYTES", Runtime.getRuntime().maxMemory() / 8),
                 Duration.ofSeconds(positive(s, "CLAUDE_SSE_UPSTREAM_IDLE_SECONDS", 60)),
                 cancelSeconds < 0 ? null : Duration.ofSeconds(cancelSeconds),
                 models == null ? null : Path.of(models),

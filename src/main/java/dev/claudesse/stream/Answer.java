@@ -10,6 +10,7 @@ import dev.claudesse.claude.UpstreamResponse;
 import dev.claudesse.claude.Usage;
 import dev.claudesse.protocol.EventStreamParser;
 import dev.claudesse.protocol.SseFrames;
+import dev.claudesse.protocol.Utf16;
 import dev.claudesse.store.AnswerEnd;
 import dev.claudesse.store.AnswerStatus;
 
@@ -38,7 +39,10 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private final String messageId;
     private final String conversationId;
     private final String owner;
-    private final ClaudeRequest request;
+    private final String requestedModel;
+    private final boolean thinkingRequested;
+    /** Dropped once Claude's stream is done with: an ended answer keeps only its frames. */
+    private ClaudeRequest request;
     private final AnswerServices services;
     private final Consumer<Answer> onEnd;
     private final EventLog log = new EventLog();
@@ -75,6 +79,8 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         this.conversationId = conversationId;
         this.owner = owner;
         this.request = request;
+        this.requestedModel = request.model();
+        this.thinkingRequested = request.thinkingEnabled();
         this.services = services;
         this.onEnd = onEnd;
         this.day = services.models().today();
@@ -84,13 +90,14 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     public void run() {
         Outcome outcome;
         try {
-            emit("start", new EventPayloads.Start(conversationId, messageId, request.model(),
+            emit("start", new EventPayloads.Start(conversationId, messageId, requestedModel,
                     services.upstream().isDemo()));
             outcome = relay();
         } catch (RuntimeException | Error e) {
             LOG.log(Level.WARNING, "answer " + messageId + " failed", e);
             outcome = new Outcome.Failed("internal_error", "The answer failed inside the server.", true);
         }
+        request = null; // up to a megabyte of question and history: no retry needs it any more
         end(outcome);
     }
 
@@ -120,8 +127,11 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             if (response.status() == 200) {
                 Outcome outcome = consume(response.body());
                 boolean nothingShown = text.isEmpty() && thinking.isEmpty();
-                if (outcome instanceof Outcome.Failed f && f.type().equals("upstream_dropped") && nothingShown
-                        && attempt <= retry.maxRetries() && waitToRetry(attempt, null, "connection_dropped")) {
+                if (outcome instanceof Outcome.Failed f && f.retryable() && nothingShown && !stopRequested
+                        && (upstreamErrorType != null || f.type().equals("upstream_dropped"))
+                        && attempt <= retry.maxRetries() && waitToRetry(attempt, null, retryReason(f))) {
+                    upstreamErrorType = null; // the next attempt starts clean
+                    upstreamErrorMessage = null;
                     continue;
                 }
                 return outcome;
@@ -133,6 +143,14 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             }
             return stopRequested ? stoppedOutcome() : error.toOutcome();
         }
+    }
+
+    /**
+     * Why an accepted stream is tried again: it broke, or Claude reported a passing error (overloaded,
+     * rate limited, api_error) as an event before any text was shown.
+     */
+    private String retryReason(Outcome.Failed failed) {
+        return upstreamErrorType != null ? upstreamErrorType : "connection_dropped";
     }
 
     /** Tells the browser we wait, then waits; false when a stop cut the wait short. */
@@ -178,14 +196,15 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     }
 
     private Outcome afterStream() {
+        if (messageStopped && upstreamErrorType == null) {
+            // Claude finished: a stop (or shutdown) that arrives after that changes nothing
+            return new Outcome.Done(stopReason == null ? "end_turn" : stopReason);
+        }
         if (stopRequested) {
             return stoppedOutcome();
         }
         if (upstreamErrorType != null) {
             return UpstreamError.midStream(upstreamErrorType, upstreamErrorMessage);
-        }
-        if (messageStopped) {
-            return new Outcome.Done(stopReason == null ? "end_turn" : stopReason);
         }
         if (idleTimedOut) {
             return new Outcome.Failed("upstream_timeout", "Claude stopped sending data.", true);
@@ -198,42 +217,47 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         return aborted != null ? aborted : new Outcome.Stopped();
     }
 
+    /**
+     * Prices, saves and frees the answer's slot, and only then tells the browser it ended: a follow-up
+     * question sent the moment the browser hears the end must find this answer saved and its slot free.
+     */
     private void end(Outcome outcome) {
         Thread.interrupted(); // a shutting-down executor may have interrupted us; the end must still be written
         boolean estimated = !(messageStopped && finalUsage);
         Usage billed = estimated ? usage.withOutputTokens(Math.max(usage.outputTokens(), estimateOutput())) : usage;
         BigDecimal cost = null;
-        String model = upstreamModel != null ? upstreamModel : request.model();
+        String model = upstreamModel != null ? upstreamModel : requestedModel;
         if (usage.isKnown()) {
             cost = services.models().table().cost(model, billed, day);
             emit("cost", new EventPayloads.Cost(billed.inputTokens(), billed.outputTokens(),
                     billed.cacheCreationInputTokens(), billed.cacheReadInputTokens(), billed.thinkingTokens(), cost,
                     "USD", estimated, model));
         }
-        String savedStopReason = null;
-        StopDetails savedDetails = null;
-        switch (outcome) {
-            case Outcome.Done done -> {
-                savedStopReason = done.stopReason();
-                savedDetails = stopDetails;
-                emit("done", new EventPayloads.Done(messageId, savedStopReason, savedDetails));
-            }
-            case Outcome.Stopped stopped -> {
-                savedStopReason = "stopped";
-                emit("done", new EventPayloads.Done(messageId, savedStopReason, null));
-            }
-            case Outcome.Failed failed ->
-                    emit("error", new EventPayloads.Error(failed.type(), failed.message(), failed.retryable()));
-        }
-        status = outcome.status();
-        endedNanos = System.nanoTime();
-        log.finish();
+        String savedStopReason = switch (outcome) {
+            case Outcome.Done done -> done.stopReason();
+            case Outcome.Stopped stopped -> "stopped";
+            case Outcome.Failed failed -> null;
+        };
+        StopDetails savedDetails = outcome instanceof Outcome.Done ? stopDetails : null;
         Outcome.Failed failed = outcome instanceof Outcome.Failed f ? f : null;
-        services.store().finish(new AnswerEnd(messageId, status, savedStopReason, text.toString(),
+        services.store().finish(new AnswerEnd(messageId, outcome.status(), savedStopReason, text.toString(),
                 thinking.isEmpty() ? null : thinking.toString(), billed, usage.isKnown() ? cost : null, estimated,
                 requestId, failed == null ? null : failed.type(), failed == null ? null : failed.message(),
                 firstTokenAt, Instant.now(), savedDetails));
+        // the frames hold the text now; the builders would hold it a second time for the replay window
+        text.setLength(0);
+        text.trimToSize();
+        thinking.setLength(0);
+        thinking.trimToSize();
+        endedNanos = System.nanoTime(); // before the status: the sweep reads the status, then the time
+        status = outcome.status();
         onEnd.accept(this);
+        if (failed != null) {
+            emit("error", new EventPayloads.Error(failed.type(), failed.message(), failed.retryable()));
+        } else {
+            emit("done", new EventPayloads.Done(messageId, savedStopReason, savedDetails));
+        }
+        log.finish();
     }
 
     /** Output tokens Claude has not reported yet, roughly four characters a token. */
@@ -265,17 +289,19 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         if (firstTokenAt == null) {
             firstTokenAt = Instant.now();
         }
-        text.append(delta);
-        log.append(SseFrames.textFrame(nextId++, "chunk", delta));
+        String whole = Utf16.wellFormed(delta); // what is streamed is exactly what is saved
+        log.append(SseFrames.textFrame(nextId++, "chunk", whole));
+        text.append(whole);
     }
 
     @Override
     public void onThinking(String delta) {
-        if (!request.thinkingEnabled() || delta.isEmpty()) {
+        if (!thinkingRequested || delta.isEmpty()) {
             return;
         }
-        thinking.append(delta);
-        log.append(SseFrames.textFrame(nextId++, "thinking", delta));
+        String whole = Utf16.wellFormed(delta);
+        log.append(SseFrames.textFrame(nextId++, "thinking", whole));
+        thinking.append(whole);
     }
 
     @Override

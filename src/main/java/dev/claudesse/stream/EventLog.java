@@ -23,6 +23,7 @@ public final class EventLog {
     private final List<Runnable> followers = new CopyOnWriteArrayList<>();
     private byte[][] frames = new byte[8][];
     private int size;
+    private long bytes;
     private boolean finished;
 
     /** A log that is complete from the start, e.g. an answer rebuilt from the store. */
@@ -30,6 +31,9 @@ public final class EventLog {
         EventLog log = new EventLog();
         log.frames = frames.clone();
         log.size = frames.length;
+        for (byte[] frame : frames) {
+            log.bytes += frame.length;
+        }
         log.finished = true;
         return log;
     }
@@ -45,6 +49,7 @@ public final class EventLog {
                 frames = Arrays.copyOf(frames, size * 2);
             }
             frames[size++] = frame;
+            bytes += frame.length;
         } finally {
             lock.unlock();
         }
@@ -67,6 +72,16 @@ public final class EventLog {
         lock.lock();
         try {
             return new Snapshot(frames, size, finished);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bytes of all frames so far: what the log holds in memory, give or take the arrays. */
+    public long bytes() {
+        lock.lock();
+        try {
+            return bytes;
         } finally {
             lock.unlock();
         }

@@ -32,6 +32,12 @@ public final class AnswerServlet extends ApiServlet {
         int from = lastEventId(req);
         Answer answer = inMemory(req, messageId);
         if (answer != null) {
+            int sent = answer.log().snapshot().size();
+            if (from > sent) {
+                // no browser saw that id: a stream from there would end with no terminal event and be retried forever
+                throw new ApiException(400, "invalid_last_event_id", "Last-Event-ID " + from
+                        + " is past the last event of this answer (" + sent + "); resume from 0 or a smaller id.");
+            }
             SseConnection.follow(req, resp, answer, from, app);
             return;
         }

@@ -54,7 +54,7 @@ public final class App {
                 settings.allowedModels(), Clock.systemUTC());
         models.requireUsableDefault(); // a retired default model stops the start here, with its replacement named
         this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
-                settings.replayRetention());
+                settings.replayRetention(), settings.replayMaxBytes());
         this.http = settings.hasApiKey() ? httpClients() : List.of();
         this.services = new AnswerServices(upstream(), models, RetryPolicy.DEFAULT, json, store);
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -80,7 +80,6 @@ public final class ChatServlet extends ApiServlet {
         messages.add(new Turn("user", chat.message()));
         ClaudeRequest request = new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
                 chat.temperature(), chat.thinking(), chat.effort(), messages);
-        return new Answer(messageId, started.conversationId(), owner, request, app.services,
-                ended -> app.registry.release(owner));
+        return new Answer(messageId, started.conversationId(), owner, request, app.services, app.registry::ended);
     }
 }
