@@ -313,6 +313,23 @@ class ChatStreamIT {
     }
 
     @Test
+    void aLastEventIdPastTheEndIsAClearErrorNotAnEndlessStream() throws Exception {
+        fake.enqueue(Script.transcript("plain_text"));
+        List<Event> events = chatToEnd("{\"message\":\"hi\"}");
+        String messageId = json(events.get(0)).path("messageId").asText();
+        String lastId = last(events).id();
+        // the last id itself is fine: nothing follows, and the stream ends at once
+        assertEquals(200, browser.send("GET", "api/chat/" + messageId + "/stream?lastEventId=" + lastId, null, null)
+                .statusCode());
+        for (String beyond : List.of(Long.toString(Long.parseLong(lastId) + 1), "9999")) {
+            var response = browser.send("GET", "api/chat/" + messageId + "/stream?lastEventId=" + beyond, null, null);
+            assertEquals(400, response.statusCode(), "Last-Event-ID " + beyond);
+            assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+            assertEquals("invalid_last_event_id", json(response.body()).path("error").path("type").asText());
+        }
+    }
+
+    @Test
     void resumeOfAnUnknownOrSomeoneElsesAnswerIs404() throws Exception {
         fake.enqueue(Script.transcript("plain_text"));
         String messageId = json(chatToEnd("{\"message\":\"hi\"}").get(0)).path("messageId").asText();
