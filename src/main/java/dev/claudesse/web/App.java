@@ -46,6 +46,7 @@ public final class App {
     final Pinger pinger = new Pinger();
     private final List<HttpClient> http;
     private final ScheduledExecutorService housekeeper;
+    private final Thread shutdownHook = new Thread(this::endAnswersForJvmExit, "claude-sse-shutdown");
 
     App(Settings settings, ConversationStore store) throws IOException {
         this.settings = settings;
@@ -65,6 +66,18 @@ public final class App {
         housekeeper.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
         // Models retire on their day: once a day, warn again and compare with Claude's own list
         housekeeper.scheduleWithFixedDelay(() -> executor.execute(this::checkModels), 0, 1, TimeUnit.DAYS);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * The JVM is exiting (SIGTERM): end the answers now, while the container still has its connections.
+     * Tomcat tells the app through its async timeouts, but Jetty closes its connectors before it stops
+     * the webapp, so without this the browsers would get no terminal event at all. Jetty needs a stop
+     * timeout (jetty.server.stopTimeout) for the events to go out before it closes the connections.
+     */
+    private void endAnswersForJvmExit() {
+        abortAll();
+        awaitAnswers();
     }
 
     /**
@@ -138,6 +151,11 @@ public final class App {
 
     /** Ends every running answer with a retryable error, saved as interrupted, then frees threads and sockets. */
     void shutdown() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook); // an undeploy must not leave it behind
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook runs, or ran, anyway
+        }
         abortAll();
         awaitAnswers();
         housekeeper.shutdownNow();

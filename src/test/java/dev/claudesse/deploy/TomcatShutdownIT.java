@@ -1,13 +1,9 @@
 package dev.claudesse.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudesse.fake.FakeClaude;
-import dev.claudesse.fake.Gate;
-import dev.claudesse.fake.Script;
 import dev.claudesse.testsupport.Browser;
 import dev.claudesse.testsupport.Distributions;
 import dev.claudesse.testsupport.EventStreamReader;
-import dev.claudesse.testsupport.EventStreamReader.Event;
 import dev.claudesse.testsupport.PostgresServer;
 import dev.claudesse.testsupport.SavedMessages;
 import dev.claudesse.testsupport.ServerLogOnFailure;
@@ -22,13 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.claudesse.testsupport.Events.json;
-import static dev.claudesse.testsupport.Events.last;
-import static dev.claudesse.testsupport.Events.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TomcatShutdownIT {
 
-    static final Duration T = Duration.ofSeconds(15);
+    static final Duration T = ShutdownChecks.T;
     /** What Tomcat logs when a webapp leaves a thread running or a driver/ThreadLocal behind. */
     static final List<String> LEAK_WARNINGS = List.of("appears to have started a thread named",
             "memory leak", "failed to unregister it", "failed to stop it");
@@ -104,33 +96,12 @@ class TomcatShutdownIT {
         assertNoLeakWarnings(log);
     }
 
-    /** Starts an answer whose Claude sent a few deltas and then waits for a gate nobody opens. */
     private EventStreamReader answerInFlight() throws Exception {
-        Gate gate = new Gate();
-        fake.enqueue(Script.transcript("long_text").gated(gate, 2));
-        EventStreamReader stream = new Browser(tomcat.baseUri()).chat("{\"message\":\"hi\"}");
-        assertEquals(200, stream.status());
-        assertEquals("start", stream.nextNonPing(T).type());
-        gate.release(2);
-        assertEquals("chunk", stream.nextNonPing(T).type());
-        assertEquals("chunk", stream.nextNonPing(T).type());
-        return stream;
+        return ShutdownChecks.answerInFlight(fake, tomcat.baseUri());
     }
 
-    /** The browser's stream ends with error(shutdown, retryable), and the text it got is saved as interrupted. */
     private static void assertEndsWithShutdownError(EventStreamReader stream) throws Exception {
-        try (stream) {
-            List<Event> all = new ArrayList<>(stream.seen());
-            all.addAll(stream.readToEnd(T));
-            Event end = last(all);
-            assertEquals("error", end.type(), all.toString());
-            JsonNode error = json(end);
-            assertEquals("shutdown", error.path("type").asText(), end.data());
-            assertTrue(error.path("retryable").asBoolean(), end.data());
-            assertFalse(text(all).isEmpty(), "the text sent before the shutdown stands");
-            String messageId = json(all.get(0)).path("messageId").asText();
-            assertEquals(text(all), saved.await(messageId, "interrupted", T).content());
-        }
+        ShutdownChecks.assertEndsWithShutdownError(stream, saved);
     }
 
     private static void awaitStatus(int status) throws Exception {

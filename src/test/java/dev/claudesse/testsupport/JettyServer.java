@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class JettyServer implements AppServer {
 
     /** Modules the README tells users to enable. */
-    public static final String MODULES = "http,ee10-deploy,ee10-plus,ext";
+    public static final String MODULES = "http,ee10-deploy,ee10-plus,ext,graceful";
 
     private final int port;
     private final ServerProcess process;
