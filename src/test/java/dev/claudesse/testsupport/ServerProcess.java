@@ -81,6 +81,11 @@ public final class ServerProcess implements AutoCloseable {
         return log;
     }
 
+    /** The process's id: catalina.sh run and java -jar start.jar both end up as this very process. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

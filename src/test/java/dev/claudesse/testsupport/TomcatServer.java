@@ -42,6 +42,12 @@ public final class TomcatServer implements AppServer {
     /** The same, from another Tomcat distribution (e.g. 10.1). */
     public static TomcatServer start(Path home, String label, Map<String, String> env, Map<String, String> properties,
                                      List<Path> libJars) throws IOException, InterruptedException {
+        return start(home, label, env, properties, libJars, "256m");
+    }
+
+    /** The same with another largest heap (-Xmx), e.g. to show that memory stays bounded. */
+    public static TomcatServer start(Path home, String label, Map<String, String> env, Map<String, String> properties,
+                                     List<Path> libJars, String maxHeap) throws IOException, InterruptedException {
         Path base = Distributions.freshDirectory(label);
         int port = FreePort.pick();
         Distributions.copyTree(home.resolve("conf"), base.resolve("conf"));
@@ -59,7 +65,7 @@ public final class TomcatServer implements AppServer {
         environment.put("JAVA_HOME", Distributions.javaHome().toString());
         environment.put("CATALINA_HOME", home.toString());
         environment.put("CATALINA_BASE", base.toString());
-        environment.put("CATALINA_OPTS", "-Xmx256m -Xshare:auto " + properties.entrySet().stream()
+        environment.put("CATALINA_OPTS", "-Xmx" + maxHeap + " -Xshare:auto " + properties.entrySet().stream()
                 .map(e -> "-D" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
         ServerProcess process = ServerProcess.start("tomcat " + label,
                 List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"),
