@@ -1,7 +1,8 @@
-// The bundled chat page. Plain DOM code on top of claude-sse.js and markdown.js; every URL is relative,
-// so the page works under any context path. Model text only ever reaches the page as text nodes.
+// The bundled chat page. Plain DOM code on top of claude-sse.js and render.js; every URL is relative,
+// so the page works under any context path. Model text reaches the page only as Markdown rendered by
+// render.js (markdown-it, then DOMPurify: no HTML of the model's, http(s) links only) or as text nodes.
 import { chat, resume } from './claude-sse.js';
-import { renderMarkdown } from './markdown.js';
+import { MarkdownView } from './render.js';
 
 const PENDING_KEY = 'claude-sse.pending'; // the answer in flight, so a reload can resume it
 const CHOICE_KEY = 'claude-sse.choice'; // the model, effort and thinking last chosen in this browser
@@ -80,21 +81,10 @@ function addAssistantMessage() {
   article.append(el('h2', 'visually-hidden', 'Claude said'), thinking, body, refusal, status, meta, error);
   ui.messages.append(article);
   scrollDown(true);
-  return { article, thinking, body, refusal, status, meta, error };
-}
-
-/**
- * Renders Markdown into the answer, replacing only the top-level blocks that changed, so the
- * screen reader's live region hears the new part instead of the whole answer again.
- */
-function renderInto(body, text) {
-  const fresh = renderMarkdown(text);
-  const next = Array.from(fresh.childNodes);
-  const old = Array.from(body.childNodes);
-  let same = 0;
-  while (same < next.length && same < old.length && old[same].isEqualNode(next[same])) same++;
-  for (let i = old.length - 1; i >= same; i--) old[i].remove();
-  for (let i = same; i < next.length; i++) body.append(next[i]);
+  // Renders only the growing tail while streaming and leaves unchanged blocks in place, so the screen
+  // reader's live region hears the new part instead of the whole answer again.
+  const markdown = new MarkdownView(body);
+  return { article, thinking, body, markdown, refusal, status, meta, error };
 }
 
 function showMeta(view, { inputTokens, outputTokens, cost, estimated, model, note }) {
@@ -185,7 +175,7 @@ function follow(pending, view) {
     question: pending.question, view, text: pending.text || '', thinking: pending.thinking || '',
     messageId: pending.messageId, model: pending.model || null,
   };
-  if (current.text) renderInto(view.body, current.text);
+  if (current.text) view.markdown.update(current.text);
   view.status.textContent = 'Reconnecting to the answer…';
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending)); // survives another reload before any event
   current.answer = resume(pending.messageId, pending.lastEventId || 0, { on: handlers(current) });
@@ -214,14 +204,38 @@ function end(current, result) {
 
 function handlers(current) {
   const { view } = current;
+  // At most one render per frame, and after a slow one (a very long last block) a pause twice as long,
+  // so the page stays responsive whatever the answer holds.
   let frame = 0;
+  let timer = 0;
+  let calmUntil = 0;
   const paint = () => {
     frame = 0;
-    renderInto(view.body, current.text);
+    const started = performance.now();
+    view.markdown.update(current.text);
+    calmUntil = performance.now() + 2 * (performance.now() - started);
+    scrollDown(false);
+  };
+  const schedule = () => {
+    if (frame || timer) return;
+    const wait = calmUntil - performance.now();
+    if (wait <= 0) frame = requestAnimationFrame(paint);
+    else timer = setTimeout(() => { timer = 0; frame = requestAnimationFrame(paint); }, wait);
+  };
+  const finish = () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    frame = timer = 0;
+    view.markdown.finish(current.text);
     scrollDown(false);
   };
   return {
     start(data, answer) {
+      if (data.replayed) {
+        // The answer comes back whole from the store (ids start again at 1): it replaces what was shown.
+        current.text = '';
+        current.thinking = '';
+      }
       current.messageId = data.messageId;
       current.model = data.model;
       if (data.demo) ui.banner.hidden = false;
@@ -236,7 +250,7 @@ function handlers(current) {
     chunk(data, answer) {
       current.text += data.text;
       view.status.textContent = '';
-      if (!frame) frame = requestAnimationFrame(paint);
+      schedule();
       savePending(current, answer);
     },
     thinking(data, answer) {
@@ -265,8 +279,7 @@ function handlers(current) {
       savePending(current, answer);
     },
     done(data) {
-      if (frame) cancelAnimationFrame(frame);
-      paint();
+      finish();
       view.status.textContent = '';
       if (data.stopReason === 'stopped') view.meta.append(' · stopped');
       else if (data.stopReason === 'max_tokens') view.meta.append(' · cut off at the token limit');
@@ -274,8 +287,7 @@ function handlers(current) {
       view.article.dataset.state = data.stopReason === 'stopped' ? 'stopped' : 'done';
     },
     error(data) {
-      if (frame) cancelAnimationFrame(frame);
-      paint();
+      finish();
       view.status.textContent = '';
       view.article.dataset.state = 'error';
       const canRetry = typeof current.question === 'string' && current.question.trim() !== '';
@@ -291,7 +303,7 @@ function retry(failed) {
   view.error.hidden = true;
   view.refusal.hidden = true;
   view.meta.textContent = '';
-  view.body.replaceChildren();
+  view.markdown.reset();
   view.thinking.hidden = true;
   delete view.article.dataset.state;
   ask(failed.question, view, failed.choice ?? chosen());
@@ -451,7 +463,7 @@ async function openConversation(id, pending = null) {
     follow(pending, addAssistantMessage());
   } else if (stillStreaming) {
     // An answer still being written (another tab, or a reload that lost its state): replay it whole.
-    stillStreaming.view.body.replaceChildren();
+    stillStreaming.view.markdown.reset();
     follow({ messageId: stillStreaming.messageId, lastEventId: 0, text: '' }, stillStreaming.view);
   }
   scrollDown(true);
@@ -465,7 +477,7 @@ function textOf(m) {
 function savedAnswer(m) {
   const view = addAssistantMessage();
   view.body.removeAttribute('aria-live'); // only the answer being written is announced
-  renderInto(view.body, textOf(m));
+  view.markdown.finish(textOf(m));
   if (m.thinking) {
     view.thinking.hidden = false;
     view.thinking.querySelector('.thinking-text').textContent = m.thinking;

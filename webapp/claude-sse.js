@@ -140,6 +140,8 @@ export function chat(options) {
 /**
  * Follows an answer that is already running (or finished and still kept for replay), from the event
  * after lastEventId (0 or absent = from the beginning). For a page reloaded in the middle of an answer.
+ * An answer the server no longer holds in memory (after its replay window, or a restart) comes back from
+ * the store whole: start with replayed: true and ids from 1 again; text is then replaced, not added to.
  */
 export function resume(messageId, lastEventId, options = {}) {
   if (!messageId) throw new TypeError('resume(messageId, lastEventId, options) needs a messageId');
@@ -172,6 +174,7 @@ export class Answer {
   #stopRequested = false;
   #stopPromise = null;
   #resolveFinished;
+  #received = 0; // events taken, to tell a reconnect that made progress (ids may start again at 1)
 
   constructor(options) {
     this.#options = options;
@@ -217,7 +220,7 @@ export class Answer {
     let attempt = 0;
     let request = first;
     for (;;) {
-      const before = this.lastEventId;
+      const before = this.#received;
       let failure;
       try {
         failure = await request();
@@ -231,7 +234,7 @@ export class Answer {
         });
         return;
       }
-      if (this.lastEventId > before) attempt = 0; // progress was made: the next drop starts a fresh count
+      if (this.#received > before) attempt = 0; // progress was made: the next drop starts a fresh count
       attempt++;
       if (attempt > this.#settings.retries) {
         this.#fail({
@@ -297,17 +300,25 @@ export class Answer {
 
   #event({ type, data, id }) {
     if (type === 'ping' || this.outcome) return;
-    const n = id === '' ? NaN : Number(id);
-    if (Number.isInteger(n)) {
-      if (n <= this.lastEventId) return; // already seen: a replay overlapped what we had
-      this.lastEventId = n;
-    }
     let payload;
     try {
       payload = JSON.parse(data);
     } catch {
       payload = { raw: data };
     }
+    const n = id === '' ? NaN : Number(id);
+    if (type === 'start' && payload?.replayed === true) {
+      // The answer rebuilt from the store: its ids start again at 1 and it brings the whole text, so
+      // what was shown so far is replaced by what follows.
+      this.text = '';
+      this.thinking = '';
+      this.cost = null;
+      if (Number.isInteger(n)) this.lastEventId = n;
+    } else if (Number.isInteger(n)) {
+      if (n <= this.lastEventId) return; // already seen: a replay overlapped what we had
+      this.lastEventId = n;
+    }
+    this.#received++;
     switch (type) {
       case 'start':
         this.messageId = payload.messageId ?? this.messageId;

@@ -14,13 +14,14 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * webapp/claude-sse.js under Node's test runner: its parser and the Markdown renderer on their own, then
- * the client against the real server (embedded Tomcat, fake Claude): events in order, multi-byte text
- * split across reads, resume after a forced disconnect, stop. The scripts are in src/test/js.
+ * webapp/claude-sse.js under Node's test runner: its parser and the Markdown renderer (webapp/render.js, in
+ * jsdom) on their own, then the client against the real server (embedded Tomcat, fake Claude): events in
+ * order, multi-byte text split across reads, resume after a forced disconnect, stop, and an answer replayed
+ * from the store after its replay window. The scripts are in src/test/js.
  */
 class ClientIT {
 
-    static final Path JS = Path.of("src", "test", "js");
+    static final Path JS = JsFixture.JS;
     static JsFixture fixture;
 
     @BeforeAll
@@ -38,8 +39,9 @@ class ClientIT {
     @Test
     void parserAndMarkdownUnitTests() throws Exception {
         Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
-        int exit = ProcessRun.run("js-unit", List.of(node.toString(), "--test", "parser.test.mjs", "markdown.test.mjs"),
-                JS, Map.of(), Duration.ofMinutes(2));
+        Path deps = JsFixture.installNpmDeps(); // jsdom for DOMPurify, and the packages webapp/vendor/ must equal
+        int exit = ProcessRun.run("js-unit", List.of(node.toString(), "--test", "parser.test.mjs", "render.test.mjs"),
+                JS, Map.of("JS_DEPS", deps.toString()), Duration.ofMinutes(2));
         assertEquals(0, exit, "node --test failed; its output is above");
     }
 
@@ -49,5 +51,16 @@ class ClientIT {
         int exit = ProcessRun.run("js-client", List.of(node.toString(), "--test", "client.it.mjs"),
                 JS, fixture.env(), Duration.ofMinutes(3));
         assertEquals(0, exit, "node --test client.it.mjs failed; its output is above");
+    }
+
+    /** An app whose replay window is 1 s, so an ended answer is soon replayed from the store. */
+    @Test
+    void clientFollowsAReplayFromTheStore() throws Exception {
+        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
+        try (JsFixture shortWindow = JsFixture.start("", Map.of("CLAUDE_SSE_REPLAY_SECONDS", "1"))) {
+            int exit = ProcessRun.run("js-replay", List.of(node.toString(), "--test", "replay.it.mjs"),
+                    JS, shortWindow.env(), Duration.ofMinutes(3));
+            assertEquals(0, exit, "node --test replay.it.mjs failed; its output is above");
+        }
     }
 }

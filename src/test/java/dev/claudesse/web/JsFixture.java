@@ -4,13 +4,20 @@ import dev.claudesse.fake.FakeClaude;
 import dev.claudesse.store.AnswerStatus;
 import dev.claudesse.store.StoredAnswer;
 import dev.claudesse.testsupport.EmbeddedApp;
+import dev.claudesse.testsupport.ProcessRun;
+import dev.claudesse.testsupport.RequiredTool;
 import dev.claudesse.testsupport.ScriptControl;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What the JavaScript tests run against: the app on embedded Tomcat in front of a fake Claude, and the
@@ -42,15 +49,51 @@ final class JsFixture implements AutoCloseable {
     }
 
     static JsFixture start(String contextPath) throws Exception {
+        return start(contextPath, Map.of());
+    }
+
+    /** The fixture with more settings for the app, e.g. a short CLAUDE_SSE_REPLAY_SECONDS. */
+    static JsFixture start(String contextPath, Map<String, String> settings) throws Exception {
         FakeClaude fake = FakeClaude.start();
         Path dataDir = Files.createTempDirectory("claude-sse-js");
-        EmbeddedApp app = EmbeddedApp.start(0, Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "CLAUDE_SSE_DATA_DIR", dataDir.toString(),
                 "ANTHROPIC_API_KEY", KEY,
                 "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
                 "CLAUDE_SSE_PING_SECONDS", "2",
-                "CLAUDE_SSE_MAX_ANSWERS_PER_OWNER", "8"), contextPath);
+                "CLAUDE_SSE_MAX_ANSWERS_PER_OWNER", "8"));
+        env.putAll(settings);
+        EmbeddedApp app = EmbeddedApp.start(0, Map.copyOf(env), contextPath);
         return new JsFixture(fake, app);
+    }
+
+    static final Path JS = Path.of("src", "test", "js");
+    static final Path DEPS = Path.of("target", "js-deps");
+
+    /**
+     * npm ci of src/test/js/package-lock.json into target/js-deps, once per lock file: playwright-core (no
+     * browser is downloaded), jsdom, and the pinned markdown-it and dompurify that webapp/vendor/ must equal.
+     * Returns target/js-deps/node_modules.
+     */
+    static synchronized Path installNpmDeps() throws Exception {
+        Path npm = RequiredTool.find("npm", "NPM", "apt-get install npm");
+        Path modules = DEPS.resolve("node_modules");
+        Path lock = JS.resolve("package-lock.json");
+        Path copiedLock = DEPS.resolve("package-lock.json");
+        boolean current = Files.isDirectory(modules) && Files.exists(copiedLock)
+                && Files.mismatch(lock, copiedLock) == -1;
+        if (!current) {
+            Files.createDirectories(DEPS);
+            Files.copy(JS.resolve("package.json"), DEPS.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(lock, copiedLock, StandardCopyOption.REPLACE_EXISTING);
+            int exit = ProcessRun.run("npm-ci", List.of(npm.toString(), "ci", "--no-audit", "--no-fund"), DEPS,
+                    Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"), Duration.ofMinutes(5));
+            if (exit != 0) {
+                Files.deleteIfExists(copiedLock);
+            }
+            assertEquals(0, exit, "npm ci of src/test/js/package-lock.json failed; its output is above");
+        }
+        return modules.toAbsolutePath();
     }
 
     /** The environment the scripts read their addresses from. */

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The chat page in Debian's headless Chromium, driven by playwright-core from Node (src/test/js/page.it.mjs):
  * streaming, Stop, cost, reload mid-answer, HTML in answers, multi-byte text, errors, the demo banner, phone
- * width. The app runs under the context path /chat, as on a shared Tomcat. Screenshots: target/screenshots.
- * playwright-core is installed from the npm registry into target/js-deps (no browser is downloaded).
+ * width, a 100,000-character adversarial answer. The app runs under the context path /chat, as on a shared
+ * Tomcat. Screenshots: target/screenshots. playwright-core is installed with npm into target/js-deps (no
+ * browser is downloaded; see JsFixture.installNpmDeps).
  */
 class PageIT {
 
-    static final Path JS = Path.of("src", "test", "js");
-    static final Path DEPS = Path.of("target", "js-deps");
+    static final Path JS = JsFixture.JS;
     static JsFixture fixture;
     static EmbeddedApp demo;
 
@@ -50,9 +49,8 @@ class PageIT {
     @Test
     void theChatPageInChromium() throws Exception {
         Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
-        Path npm = RequiredTool.find("npm", "NPM", "apt-get install npm");
         Path chromium = RequiredTool.find("chromium", "CHROMIUM", "apt-get install chromium");
-        Path playwright = installPlaywright(npm);
+        Path playwright = RequiredTool.file(JsFixture.installNpmDeps().resolve("playwright-core"), "playwright-core");
 
         Path screenshots = Path.of("target", "screenshots").toAbsolutePath();
         Files.createDirectories(screenshots);
@@ -65,26 +63,5 @@ class PageIT {
                 Duration.ofMinutes(5));
         System.out.println("[js-page] screenshots: " + screenshots);
         assertEquals(0, exit, "node --test page.it.mjs failed; its output is above");
-    }
-
-    /** npm ci of src/test/js/package-lock.json into target/js-deps, once per lock file. */
-    private static Path installPlaywright(Path npm) throws Exception {
-        Path installed = DEPS.resolve("node_modules").resolve("playwright-core");
-        Path lock = JS.resolve("package-lock.json");
-        Path copiedLock = DEPS.resolve("package-lock.json");
-        boolean current = Files.isDirectory(installed) && Files.exists(copiedLock)
-                && Files.mismatch(lock, copiedLock) == -1;
-        if (!current) {
-            Files.createDirectories(DEPS);
-            Files.copy(JS.resolve("package.json"), DEPS.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(lock, copiedLock, StandardCopyOption.REPLACE_EXISTING);
-            int exit = ProcessRun.run("npm-ci", List.of(npm.toString(), "ci", "--no-audit", "--no-fund"), DEPS,
-                    Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"), Duration.ofMinutes(5));
-            if (exit != 0) {
-                Files.deleteIfExists(copiedLock);
-            }
-            assertEquals(0, exit, "npm ci of playwright-core failed; its output is above");
-        }
-        return RequiredTool.file(installed, "playwright-core");
     }
 }
