@@ -11,11 +11,22 @@ public interface ConversationArchive {
     /** The owner's conversations, most recently updated first; limit is clamped to 1..MAX_PAGE. */
     ConversationPage listConversations(String owner, int limit, int offset);
 
-    /** One conversation with all its messages, oldest first; empty when absent or someone else's. */
-    Optional<ConversationDetail> findConversation(String owner, String conversationId);
+    /**
+     * One conversation with a page of its messages: the newest `limit` (clamped to 1..MAX_MESSAGES_PAGE)
+     * before the cursor (null: the newest of all), oldest first within the page; empty when absent or
+     * someone else's. An unreadable cursor is an IllegalArgumentException.
+     */
+    Optional<ConversationDetail> findConversation(String owner, String conversationId, int limit, String before);
+
+    /** The first page (the newest MESSAGES_PAGE messages). */
+    default Optional<ConversationDetail> findConversation(String owner, String conversationId) {
+        return findConversation(owner, conversationId, MESSAGES_PAGE, null);
+    }
 
     /** Deletes the conversation and its messages; false when absent or someone else's. */
     boolean deleteConversation(String owner, String conversationId);
 
     int MAX_PAGE = 100;
+    int MESSAGES_PAGE = 100;
+    int MAX_MESSAGES_PAGE = 500;
 }

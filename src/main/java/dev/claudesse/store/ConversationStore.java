@@ -8,8 +8,11 @@ import java.util.Optional;
  */
 public interface ConversationStore extends AutoCloseable {
 
-    /** Saves the user message and the assistant row (status streaming), creating the conversation if new. */
-    Started begin(AnswerStart start) throws ConversationNotFoundException;
+    /**
+     * Saves the user message and the assistant row (status streaming), creating the conversation if new.
+     * Refuses a question that would take the conversation past its limits of messages or bytes.
+     */
+    Started begin(AnswerStart start) throws ConversationNotFoundException, ConversationFullException;
 
     /** Saves the final state of an answer; queues, retries and spools rather than lose it. */
     void finish(AnswerEnd end);

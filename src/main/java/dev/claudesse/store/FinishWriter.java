@@ -7,7 +7,6 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,13 +21,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * spool too (the database is taken as down), and the writer tries to apply the spool every
  * spoolRetryInterval. Writing is idempotent, so applying an entry twice does no harm. An answer the
  * database refuses while it is reachable (bad data, e.g. a cost too large for its column) is moved to a
- * rejected file for an operator, so it cannot hold up the others or block the spool forever.
+ * rejected file for an operator, so it cannot hold up the others or block the spool forever. A spooled
+ * answer whose row is not in the database (its conversation was deleted, or the spool came from another
+ * database) is moved to an unmatched file, never counted as applied nor dropped.
+ *
+ * <p>The thread survives any failure, an Error included: a dead writer would leave every later answer
+ * unsaved and make each follow-up question wait for it.
  */
 final class FinishWriter {
 
     /** Where answers are written: the database. */
     interface Target {
-        void write(AnswerEnd end) throws SQLException;
+        /** Writes the answer; false when its row does not exist (true when it was already written). */
+        boolean write(AnswerEnd end) throws SQLException;
 
         boolean isReachable();
     }
@@ -42,6 +47,7 @@ final class FinishWriter {
     private final Target target;
     private final FinishSpool spool;
     private final FinishSpool rejected;
+    private final FinishSpool unmatched;
     private final FinishRetry policy;
     private final BlockingQueue<AnswerEnd> queue = new LinkedBlockingQueue<>();
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -52,10 +58,12 @@ final class FinishWriter {
     private boolean stopped;
     private long nextDrainNanos;
 
-    FinishWriter(Target target, FinishSpool spool, FinishSpool rejected, FinishRetry policy) {
+    FinishWriter(Target target, FinishSpool spool, FinishSpool rejected, FinishSpool unmatched,
+                 FinishRetry policy) {
         this.target = target;
         this.spool = spool;
         this.rejected = rejected;
+        this.unmatched = unmatched;
         this.policy = policy;
         this.spoolHasEntries = !spool.isEmpty();
         this.thread = Thread.ofPlatform().daemon().name("claude-sse-store-writer").unstarted(this::run);
@@ -107,34 +115,54 @@ final class FinishWriter {
         return spooledTotal.get();
     }
 
-    /** Applies the spool now; true when it is empty afterwards. Used at startup, before the thread runs. */
+    /** What became of one spooled answer. */
+    private enum Applied { WRITTEN, SET_ASIDE, LATER }
+
+    /**
+     * Applies the spool, oldest first, reading it one entry at a time, until the database fails; then
+     * removes exactly the entries dealt with (answers appended meanwhile stay). True when it is empty
+     * afterwards. Used at startup, and by the thread every spoolRetryInterval.
+     */
     boolean drainSpool() {
         if (!spoolHasEntries) {
             return true;
         }
-        List<AnswerEnd> ends;
-        try {
-            ends = spool.readAll();
+        long done = 0;
+        int written = 0;
+        int setAside = 0;
+        try (FinishSpool.Reader reader = spool.read()) {
+            for (FinishSpool.Entry entry; ; ) {
+                entry = reader.next();
+                if (entry == null) {
+                    done = reader.offset();
+                    break;
+                }
+                Applied applied = entry.end() == null ? Applied.SET_ASIDE : applySpooled(entry.end());
+                if (applied == Applied.LATER) {
+                    break;
+                }
+                if (applied == Applied.WRITTEN) {
+                    written++;
+                } else if (entry.end() != null) {
+                    setAside++;
+                }
+                done = entry.endOffset();
+            }
         } catch (IOException e) {
             LOG.log(Level.ERROR, "cannot read the spool " + spool.file() + ": " + e);
-            return false;
-        }
-        for (AnswerEnd end : ends) {
-            if (!applySpooled(end)) {
-                return false;
-            }
         }
         try {
-            spool.clear();
-            spoolHasEntries = false;
-            if (!ends.isEmpty()) {
-                LOG.log(Level.INFO, "applied " + ends.size() + " spooled answers to the database");
-            }
-            return true;
+            spool.removeFirst(done);
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot empty the spool " + spool.file() + ": " + e);
-            return false;
+            // Applying is idempotent: the entries are applied again by the next drain.
+            LOG.log(Level.ERROR, "cannot remove applied answers from the spool " + spool.file() + ": " + e);
         }
+        if (written + setAside > 0) {
+            LOG.log(Level.INFO, "applied " + written + " spooled answers to the database"
+                    + (setAside > 0 ? ", set aside " + setAside : ""));
+        }
+        spoolHasEntries = !spool.isEmpty();
+        return !spoolHasEntries;
     }
 
     /** Writes what is queued (one try each, the spool for the rest) and stops, waiting at most maxWait. */
@@ -160,20 +188,29 @@ final class FinishWriter {
 
     private void run() {
         while (!(isClosing() && queue.isEmpty())) {
+            AnswerEnd end;
             try {
-                AnswerEnd end = queue.poll(spoolHasEntries ? 50 : 500, TimeUnit.MILLISECONDS);
-                if (spoolHasEntries && !isClosing() && System.nanoTime() - nextDrainNanos >= 0) {
-                    drainSpool();
-                    nextDrainNanos = System.nanoTime() + policy.spoolRetryInterval().toNanos();
-                }
-                if (end != null && end != WAKE_UP) {
-                    handle(end);
-                    pending.decrementAndGet();
-                }
+                end = queue.poll(spoolHasEntries ? 50 : 500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "store writer: unexpected failure", e);
+            }
+            if (spoolHasEntries && !isClosing() && System.nanoTime() - nextDrainNanos >= 0) {
+                try {
+                    drainSpool();
+                } catch (Throwable e) {
+                    LOG.log(Level.ERROR, "store writer: applying the spool failed; trying again later", e);
+                } finally {
+                    nextDrainNanos = System.nanoTime() + policy.spoolRetryInterval().toNanos();
+                }
+            }
+            if (end != null && end != WAKE_UP) {
+                try {
+                    handle(end);
+                } catch (Throwable e) {
+                    LOG.log(Level.ERROR, "store writer: unexpected failure with answer " + end.messageId(), e);
+                } finally {
+                    pending.decrementAndGet();
+                }
             }
         }
     }
@@ -183,7 +220,8 @@ final class FinishWriter {
             if (spoolHasEntries || !writeWithRetry(end)) {
                 toSpool(end);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (an OutOfMemoryError while writing): the spool keeps the answer for later.
             LOG.log(Level.ERROR, "store writer: cannot write answer " + end.messageId(), e);
             toSpool(end);
         }
@@ -196,7 +234,9 @@ final class FinishWriter {
         int refusals = 0;
         while (true) {
             try {
-                target.write(end);
+                if (!target.write(end)) {
+                    LOG.log(Level.DEBUG, "answer " + end.messageId() + " has no row (conversation deleted)");
+                }
                 return true;
             } catch (SQLException e) {
                 // A database that is up but keeps refusing this answer will not change its mind.
@@ -216,13 +256,18 @@ final class FinishWriter {
         }
     }
 
-    /** Applies one spool entry; false when the database is down (keep the spool and try later). */
-    private boolean applySpooled(AnswerEnd end) {
+    /** Applies one spool entry: written, set aside (refused, or no row for it), or LATER (database down). */
+    private Applied applySpooled(AnswerEnd end) {
         try {
-            target.write(end);
-            return true;
+            if (target.write(end)) {
+                return Applied.WRITTEN;
+            }
+            LOG.log(Level.WARNING, "spooled answer " + end.messageId() + " matches no row in this database"
+                    + " (its conversation was deleted, or the spool is another database's); moving it to "
+                    + unmatched.file());
+            return setAside(unmatched, end) ? Applied.SET_ASIDE : Applied.LATER;
         } catch (SQLException e) {
-            return !isTransient(e) && target.isReachable() && reject(end, e);
+            return !isTransient(e) && target.isReachable() && reject(end, e) ? Applied.SET_ASIDE : Applied.LATER;
         }
     }
 
@@ -253,11 +298,15 @@ final class FinishWriter {
     private boolean reject(AnswerEnd end, SQLException cause) {
         LOG.log(Level.ERROR, "the database refuses answer " + end.messageId() + ", moving it to "
                 + rejected.file() + ": " + cause);
+        return setAside(rejected, end);
+    }
+
+    private static boolean setAside(FinishSpool file, AnswerEnd end) {
         try {
-            rejected.append(end);
+            file.append(end);
             return true;
         } catch (IOException io) {
-            LOG.log(Level.ERROR, "cannot write " + rejected.file() + ": " + io);
+            LOG.log(Level.ERROR, "cannot write " + file.file() + ": " + io);
             return false;
         }
     }

@@ -43,6 +43,23 @@ final class HistoryCollector {
         return !full;
     }
 
+    /**
+     * Takes the next older message when it is longer than remainingChars() (its text is not read): an
+     * answer that long cannot fit, nor can a question that long with its answer.
+     */
+    boolean offerTooLong(String role) {
+        if ("assistant".equals(role) || ("user".equals(role) && pendingAnswer != null)) {
+            full = true;
+        }
+        pendingAnswer = null;
+        return !full;
+    }
+
+    /** Characters of budget left: an older message longer than this cannot be sent. */
+    long remainingChars() {
+        return budgetChars - usedChars;
+    }
+
     private void addPair(String question, String answer) {
         long size = (long) question.length() + answer.length();
         if (usedChars + size > budgetChars) {

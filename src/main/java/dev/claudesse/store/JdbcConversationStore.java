@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,25 +27,47 @@ import java.util.UUID;
  */
 public final class JdbcConversationStore implements ConversationStore, ConversationArchive {
 
-    /** Settings of the store; historyChars is the budget of the context sent to Claude (tokens * 4). */
-    public record Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait) {
+    /**
+     * Settings of the store; historyChars is the budget of the context sent to Claude (tokens * 4);
+     * maxMessages and maxBytes (UTF-8 bytes of text and thinking) limit one conversation.
+     */
+    public record Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait,
+                          int maxMessages, long maxBytes) {
+        public static final int DEFAULT_MAX_MESSAGES = 1000;
+        public static final long DEFAULT_MAX_BYTES = 8L * 1024 * 1024;
+
+        public Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait) {
+            this(dataDir, historyChars, retry, closeWait, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_BYTES);
+        }
+
         public static Options defaults(Path dataDir) {
             return new Options(dataDir, 100_000L * 4, FinishRetry.DEFAULT, Duration.ofSeconds(20));
         }
 
         public Options withHistoryChars(long chars) {
-            return new Options(dataDir, chars, retry, closeWait);
+            return new Options(dataDir, chars, retry, closeWait, maxMessages, maxBytes);
         }
 
         public Options withRetry(FinishRetry policy) {
-            return new Options(dataDir, historyChars, policy, closeWait);
+            return new Options(dataDir, historyChars, policy, closeWait, maxMessages, maxBytes);
+        }
+
+        /** messages at least 2 (a question and its answer), bytes at least 1. */
+        public Options withLimits(int messages, long bytes) {
+            if (messages < 2 || bytes < 1) {
+                throw new IllegalArgumentException("a conversation must hold at least 2 messages and 1 byte");
+            }
+            return new Options(dataDir, historyChars, retry, closeWait, messages, bytes);
         }
     }
 
     static final String SPOOL_FILE = "finish-spool.jsonl";
     static final String REJECTED_FILE = "finish-rejected.jsonl";
+    static final String UNMATCHED_FILE = "finish-unmatched.jsonl";
 
     private static final System.Logger LOG = System.getLogger(JdbcConversationStore.class.getName());
+    /** Rows of history read at a time, newest first, until the budget is full. */
+    private static final int HISTORY_BATCH = 16;
     /** How long a follow-up question waits for earlier answers to reach the database. */
     private static final Duration HISTORY_WAIT = Duration.ofSeconds(2);
 
@@ -59,7 +82,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         this.options = options;
         this.onClose = onClose;
         this.writer = new FinishWriter(new Target(), new FinishSpool(options.dataDir().resolve(SPOOL_FILE)),
-                new FinishSpool(options.dataDir().resolve(REJECTED_FILE)), options.retry());
+                new FinishSpool(options.dataDir().resolve(REJECTED_FILE)),
+                new FinishSpool(options.dataDir().resolve(UNMATCHED_FILE)), options.retry());
     }
 
     /**
@@ -83,7 +107,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     // ---- ConversationStore
 
     @Override
-    public Started begin(AnswerStart start) throws ConversationNotFoundException {
+    public Started begin(AnswerStart start) throws ConversationNotFoundException, ConversationFullException {
         if (start.conversationId() != null && !writer.awaitQueued(HISTORY_WAIT)) {
             LOG.log(Level.WARNING, "earlier answers are not saved yet; the history sent may lack them");
         }
@@ -93,7 +117,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                 Started started = begin(connection, start);
                 connection.commit();
                 return started;
-            } catch (SQLException | ConversationNotFoundException | RuntimeException e) {
+            } catch (SQLException | ConversationNotFoundException | ConversationFullException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
@@ -103,11 +127,16 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     }
 
     private Started begin(Connection connection, AnswerStart start)
-            throws SQLException, ConversationNotFoundException {
+            throws SQLException, ConversationNotFoundException, ConversationFullException {
         OffsetDateTime now = time(start.createdAt() == null ? Instant.now() : start.createdAt());
         String conversationId = start.conversationId();
         List<Turn> history = List.of();
         int position = 0;
+        long incoming = utf8Length(start.userText());
+        if (incoming > options.maxBytes()) {
+            throw new ConversationFullException("The message has " + incoming + " bytes; a conversation holds at"
+                    + " most " + options.maxBytes() + ". Send a shorter message.", true);
+        }
         if (conversationId == null) {
             conversationId = UUID.randomUUID().toString();
             Sql.update(connection, "INSERT INTO conversations (id, owner, title, created_at, updated_at)"
@@ -115,8 +144,9 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                     Titles.fromFirstMessage(start.userText()), now, now);
         } else {
             lockOwnConversation(connection, start.owner(), conversationId);
+            checkRoom(connection, conversationId, incoming);
             position = nextPosition(connection, conversationId);
-            history = history(connection, conversationId);
+            history = history(connection, conversationId, position);
             Sql.update(connection, "UPDATE conversations SET updated_at = ? WHERE id = ?", now, conversationId);
         }
         Sql.update(connection, "INSERT INTO messages (id, conversation_id, position, role, content, model, status,"
@@ -149,18 +179,64 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         }
     }
 
-    /** The earlier turns, read newest first until the budget is full (see HistoryCollector). */
-    private List<Turn> history(Connection connection, String conversationId) throws SQLException {
-        HistoryCollector collector = new HistoryCollector(options.historyChars());
-        try (PreparedStatement query = Sql.prepare(connection,
-                "SELECT role, content FROM messages WHERE conversation_id = ? ORDER BY position DESC",
+    /**
+     * Refuses a question when the conversation cannot take it and its answer: at most maxMessages rows,
+     * and at most maxBytes of text. The answer may take it past maxBytes; the next question is refused.
+     */
+    private void checkRoom(Connection connection, String conversationId, long incoming)
+            throws SQLException, ConversationFullException {
+        try (PreparedStatement query = Sql.prepare(connection, "SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH(content)"
+                + " + COALESCE(OCTET_LENGTH(thinking), 0)), 0) FROM messages WHERE conversation_id = ?",
                 conversationId);
              ResultSet rows = query.executeQuery()) {
-            while (rows.next() && collector.offer(rows.getString(1), rows.getString(2))) {
-                // the collector keeps what fits
+            rows.next();
+            long messages = rows.getLong(1);
+            long bytes = rows.getLong(2);
+            if (messages + 2 > options.maxMessages()) {
+                throw new ConversationFullException("This conversation has reached its limit of "
+                        + options.maxMessages() + " messages. Start a new conversation.", false);
+            }
+            if (bytes + incoming > options.maxBytes()) {
+                throw new ConversationFullException("This conversation has reached its limit of "
+                        + options.maxBytes() + " bytes of text. Start a new conversation.", false);
             }
         }
-        return collector.turns();
+    }
+
+    /**
+     * The earlier turns (positions before `before`), read newest first a few rows at a time until the
+     * budget is full (see HistoryCollector), so a long conversation is never read whole. A message
+     * longer than what is left of the budget is not even fetched: it cannot be sent (a stored character
+     * counts at most twice, see StoredText, hence the factor 2).
+     */
+    private List<Turn> history(Connection connection, String conversationId, int before) throws SQLException {
+        HistoryCollector collector = new HistoryCollector(options.historyChars());
+        int next = before;
+        while (true) {
+            int read = 0;
+            try (PreparedStatement query = Sql.prepare(connection, "SELECT position, role,"
+                            + " CASE WHEN CHAR_LENGTH(content) <= ? THEN content END FROM messages"
+                            + " WHERE conversation_id = ? AND position < ? ORDER BY position DESC LIMIT ?",
+                    2 * collector.remainingChars(), conversationId, next, HISTORY_BATCH);
+                 ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    read++;
+                    next = rows.getInt(1);
+                    String role = Sql.text(rows, 2);
+                    String text = Sql.text(rows, 3);
+                    if (!(text == null ? collector.offerTooLong(role) : collector.offer(role, text))) {
+                        return collector.turns();
+                    }
+                }
+            }
+            if (read < HISTORY_BATCH) {
+                return collector.turns();
+            }
+        }
+    }
+
+    static long utf8Length(String text) {
+        return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     @Override
@@ -171,8 +247,9 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     /**
      * Writes an answer's final state in one transaction. Only a row still streaming (or marked interrupted
      * by a restart, whose real end this is) changes: a second finish of the same answer changes nothing.
+     * False when the answer has no row at all.
      */
-    private void write(AnswerEnd end) throws SQLException {
+    private boolean write(AnswerEnd end) throws SQLException {
         Usage usage = end.usage() == null ? Usage.NONE : end.usage();
         OffsetDateTime finished = time(end.finishedAt() == null ? Instant.now() : end.finishedAt());
         try (Connection connection = dataSource.getConnection()) {
@@ -194,16 +271,26 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                         end.errorMessage(), time(end.firstTokenAt()), finished,
                         end.stopDetails() == null ? null : Sql.cut(end.stopDetails().category(), 100),
                         end.stopDetails() == null ? null : end.stopDetails().explanation(), end.messageId());
+                boolean exists = changed > 0 || rowExists(connection, end.messageId());
                 if (changed > 0) {
                     Sql.update(connection, "UPDATE conversations SET updated_at = ? WHERE updated_at < ? AND id ="
                             + " (SELECT conversation_id FROM messages WHERE id = ?)", finished, finished,
                             end.messageId());
                 }
                 connection.commit();
+                return exists;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
             }
+        }
+    }
+
+    /** Whether the answer's row exists: a 0-row update of an answer already finished is no loss. */
+    private static boolean rowExists(Connection connection, String messageId) throws SQLException {
+        try (PreparedStatement query = Sql.prepare(connection, "SELECT 1 FROM messages WHERE id = ?", messageId);
+             ResultSet rows = query.executeQuery()) {
+            return rows.next();
         }
     }
 
@@ -229,7 +316,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                 return Optional.empty();
             }
             StoredMessage message = MessageRows.read(rows);
-            return Optional.of(new StoredAnswer(message.id(), rows.getString("conv_id"), message.model(),
+            return Optional.of(new StoredAnswer(message.id(), Sql.text(rows, "conv_id"), message.model(),
                     new AnswerEnd(message.id(), message.status(), message.stopReason(), message.text(),
                             message.thinking(), message.usage(), message.cost(), message.costEstimated(),
                             message.requestId(), message.errorType(), message.errorMessage(),
@@ -293,7 +380,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                     more = true;
                     break;
                 }
-                page.add(new ConversationSummary(rows.getString(1), rows.getString(2),
+                page.add(new ConversationSummary(Sql.text(rows, 1), Sql.text(rows, 2),
                         instant(rows, 3), instant(rows, 4)));
             }
         } catch (SQLException e) {
@@ -303,7 +390,10 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     }
 
     @Override
-    public Optional<ConversationDetail> findConversation(String owner, String conversationId) {
+    public Optional<ConversationDetail> findConversation(String owner, String conversationId, int limit,
+                                                         String before) {
+        int size = Math.clamp(limit, 1, MAX_MESSAGES_PAGE);
+        int beforePosition = cursorPosition(before);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = Sql.prepare(connection, "SELECT id, title, created_at, updated_at"
                      + " FROM conversations WHERE id = ? AND owner = ?", conversationId, owner);
@@ -311,39 +401,53 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             if (!rows.next()) {
                 return Optional.empty();
             }
-            List<StoredMessage> messages = messages(connection, conversationId);
-            return Optional.of(new ConversationDetail(rows.getString(1), rows.getString(2), instant(rows, 3),
-                    instant(rows, 4), totalCost(messages), totalCostEstimated(messages), messages));
+            List<StoredMessage> newestFirst = messagesBefore(connection, conversationId, beforePosition, size + 1);
+            boolean more = newestFirst.size() > size;
+            List<StoredMessage> page = new ArrayList<>(newestFirst.subList(0, Math.min(size, newestFirst.size())));
+            Collections.reverse(page);
+            String nextCursor = more ? Integer.toString(page.getFirst().position()) : null;
+            try (PreparedStatement totals = Sql.prepare(connection, "SELECT COALESCE(SUM(cost), 0), COUNT(CASE"
+                            + " WHEN cost_estimated OR (cost IS NULL AND input_tokens + output_tokens"
+                            + " + cache_creation_input_tokens + cache_read_input_tokens > 0) THEN 1 END), COUNT(*)"
+                            + " FROM messages WHERE conversation_id = ?", conversationId);
+                 ResultSet sums = totals.executeQuery()) {
+                sums.next();
+                return Optional.of(new ConversationDetail(Sql.text(rows, 1), Sql.text(rows, 2), instant(rows, 3),
+                        instant(rows, 4), sums.getBigDecimal(1), sums.getLong(2) > 0, sums.getInt(3),
+                        List.copyOf(page), nextCursor));
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot read conversation", e);
         }
     }
 
-    private static List<StoredMessage> messages(Connection connection, String conversationId)
-            throws SQLException {
+    /** A cursor is the position of the oldest message of the page before; null: start at the newest. */
+    static int cursorPosition(String cursor) {
+        if (cursor == null) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int position = Integer.parseInt(cursor.strip());
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("not a cursor of this conversation: " + cursor);
+    }
+
+    private static List<StoredMessage> messagesBefore(Connection connection, String conversationId, int before,
+                                                      int limit) throws SQLException {
         List<StoredMessage> messages = new ArrayList<>();
-        try (PreparedStatement query = Sql.prepare(connection,
-                "SELECT * FROM messages WHERE conversation_id = ? ORDER BY position", conversationId);
+        try (PreparedStatement query = Sql.prepare(connection, "SELECT * FROM messages WHERE conversation_id = ?"
+                + " AND position < ? ORDER BY position DESC LIMIT ?", conversationId, before, limit);
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 messages.add(MessageRows.read(rows));
             }
         }
-        return List.copyOf(messages);
-    }
-
-    private static BigDecimal totalCost(List<StoredMessage> messages) {
-        BigDecimal total = BigDecimal.ZERO;
-        for (StoredMessage message : messages) {
-            if (message.cost() != null) {
-                total = total.add(message.cost());
-            }
-        }
-        return total;
-    }
-
-    private static boolean totalCostEstimated(List<StoredMessage> messages) {
-        return messages.stream().anyMatch(m -> m.costEstimated() || (m.cost() == null && m.usage().isKnown()));
+        return messages;
     }
 
     @Override
@@ -371,8 +475,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     /** The writer's view of this store. */
     private final class Target implements FinishWriter.Target {
         @Override
-        public void write(AnswerEnd end) throws SQLException {
-            JdbcConversationStore.this.write(end);
+        public boolean write(AnswerEnd end) throws SQLException {
+            return JdbcConversationStore.this.write(end);
         }
 
         @Override

@@ -19,21 +19,21 @@ final class MessageRows {
         Usage usage = new Usage(rows.getLong("input_tokens"), rows.getLong("output_tokens"),
                 rows.getLong("cache_creation_input_tokens"), rows.getLong("cache_creation_5m_tokens"),
                 rows.getLong("cache_creation_1h_tokens"), rows.getLong("cache_read_input_tokens"));
-        return new StoredMessage(rows.getString("id"), rows.getInt("position"), rows.getString("role"),
-                rows.getString("content"), rows.getString("thinking"), rows.getString("model"),
-                AnswerStatus.valueOf(rows.getString("status").toUpperCase(Locale.ROOT)),
-                rows.getString("stop_reason"), usage, rows.getBigDecimal("cost"), rows.getBoolean("cost_estimated"),
-                rows.getString("request_id"), rows.getString("error_type"), rows.getString("error_message"),
+        return new StoredMessage(Sql.text(rows, "id"), rows.getInt("position"), Sql.text(rows, "role"),
+                Sql.text(rows, "content"), Sql.text(rows, "thinking"), Sql.text(rows, "model"),
+                AnswerStatus.valueOf(Sql.text(rows, "status").toUpperCase(Locale.ROOT)),
+                Sql.text(rows, "stop_reason"), usage, rows.getBigDecimal("cost"), rows.getBoolean("cost_estimated"),
+                Sql.text(rows, "request_id"), Sql.text(rows, "error_type"), Sql.text(rows, "error_message"),
                 instant(rows, "created_at"), instant(rows, "first_token_at"), instant(rows, "finished_at"),
                 stopDetails(rows));
     }
 
     /** Only a stop Claude explained has details; the type is always a refusal's so far. */
     private static StopDetails stopDetails(ResultSet rows) throws SQLException {
-        String category = rows.getString("stop_category");
-        String explanation = rows.getString("stop_explanation");
+        String category = Sql.text(rows, "stop_category");
+        String explanation = Sql.text(rows, "stop_explanation");
         return category == null && explanation == null ? null
-                : new StopDetails(rows.getString("stop_reason"), category, explanation);
+                : new StopDetails(Sql.text(rows, "stop_reason"), category, explanation);
     }
 
     private static Instant instant(ResultSet rows, String column) throws SQLException {

@@ -3,11 +3,12 @@ package dev.claudesse.store;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 
-/** Small helpers to run PreparedStatements with positional parameters. */
+/** Small helpers to run PreparedStatements with positional parameters; strings go through StoredText. */
 final class Sql {
 
     private Sql() {
@@ -32,15 +33,31 @@ final class Sql {
         }
     }
 
-    /** Upstream values (request id, error type) are cut to their column so a long one cannot fail a write. */
+    /**
+     * Upstream values (request id, error type) are cut to their column so a long one cannot fail a write;
+     * the stored form (StoredText) is what must fit.
+     */
     static String cut(String value, int maxLength) {
-        return value == null || value.length() <= maxLength ? value : value.substring(0, maxLength);
+        String cut = value;
+        while (cut != null && StoredText.encode(cut).length() > maxLength) {
+            cut = cut.substring(0, Math.min(maxLength, cut.length() - 1));
+        }
+        return cut;
+    }
+
+    /** A string column, as it was before StoredText encoded it. */
+    static String text(ResultSet rows, int column) throws SQLException {
+        return StoredText.decode(rows.getString(column));
+    }
+
+    static String text(ResultSet rows, String column) throws SQLException {
+        return StoredText.decode(rows.getString(column));
     }
 
     private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
         switch (value) {
             case null -> statement.setNull(index, Types.NULL);
-            case String text -> statement.setString(index, text);
+            case String text -> statement.setString(index, StoredText.encode(text));
             case Integer number -> statement.setInt(index, number);
             case Long number -> statement.setLong(index, number);
             case Boolean flag -> statement.setBoolean(index, flag);

@@ -29,6 +29,8 @@ public final class StoreFactory {
     public static final String DATA_DIR_SETTING = "CLAUDE_SSE_DATA_DIR";
     public static final String HISTORY_TOKENS_SETTING = "CLAUDE_SSE_HISTORY_TOKENS";
     public static final long DEFAULT_HISTORY_TOKENS = 100_000;
+    public static final String MAX_MESSAGES_SETTING = "CLAUDE_SSE_MAX_MESSAGES_PER_CONVERSATION";
+    public static final String MAX_BYTES_SETTING = "CLAUDE_SSE_MAX_CONVERSATION_BYTES";
     /** Claude counts about four characters of text per token. */
     static final int CHARS_PER_TOKEN = 4;
 
@@ -41,12 +43,20 @@ public final class StoreFactory {
     record Choice(DataSource dataSource, String origin, AutoCloseable onClose) {
     }
 
-    /** Opens the store the settings ask for, and logs once which one and where. */
-    public static JdbcConversationStore open(Function<String, String> settings) throws SQLException {
-        Path dataDir = dataDir(settings);
+    /**
+     * Opens the store the settings ask for, and logs once which one and where. contextPath is the webapp's
+     * ("" for the root): each deployment gets its own data directory unless CLAUDE_SSE_DATA_DIR names one.
+     */
+    public static JdbcConversationStore open(Function<String, String> settings, String contextPath)
+            throws SQLException {
+        Path dataDir = dataDir(settings, contextPath);
         Choice choice = choose(settings, dataDir);
         JdbcConversationStore.Options options = JdbcConversationStore.Options.defaults(dataDir)
-                .withHistoryChars(historyTokens(settings) * CHARS_PER_TOKEN);
+                .withHistoryChars(historyTokens(settings) * CHARS_PER_TOKEN)
+                .withLimits((int) whole(settings, MAX_MESSAGES_SETTING, JdbcConversationStore.Options.DEFAULT_MAX_MESSAGES,
+                                2, Integer.MAX_VALUE),
+                        whole(settings, MAX_BYTES_SETTING, JdbcConversationStore.Options.DEFAULT_MAX_BYTES, 1,
+                                Long.MAX_VALUE));
         try {
             JdbcConversationStore store = JdbcConversationStore.open(choice.dataSource(), options, choice.onClose());
             LOG.log(Level.INFO, "conversation store: " + choice.origin() + ", " + describe(choice.dataSource())
@@ -58,18 +68,27 @@ public final class StoreFactory {
         }
     }
 
-    /** CLAUDE_SSE_DATA_DIR, else data/claude-sse under the container's base, else ~/.claude-sse. */
-    public static Path dataDir(Function<String, String> settings) {
+    /**
+     * CLAUDE_SSE_DATA_DIR as it is, else a directory of this deployment's own (named after its context
+     * path) in data/claude-sse under the container's base, else in ~/.claude-sse. A directory shared by
+     * two deployments would let one lock the other's H2 file, or apply the other's spooled answers.
+     */
+    public static Path dataDir(Function<String, String> settings, String contextPath) {
         String configured = blankToNull(settings.apply(DATA_DIR_SETTING));
         Path dir;
         if (configured != null) {
             dir = Path.of(configured);
-        } else if (System.getProperty("catalina.base") != null) {
-            dir = Path.of(System.getProperty("catalina.base"), "data", "claude-sse");
-        } else if (System.getProperty("jetty.base") != null) {
-            dir = Path.of(System.getProperty("jetty.base"), "data", "claude-sse");
         } else {
-            dir = Path.of(System.getProperty("user.home"), ".claude-sse");
+            Path shared;
+            if (System.getProperty("catalina.base") != null) {
+                shared = Path.of(System.getProperty("catalina.base"), "data", "claude-sse");
+            } else if (System.getProperty("jetty.base") != null) {
+                shared = Path.of(System.getProperty("jetty.base"), "data", "claude-sse");
+            } else {
+                shared = Path.of(System.getProperty("user.home"), ".claude-sse");
+            }
+            dir = shared.resolve(deploymentName(contextPath));
+            warnAboutEarlierLayout(shared, dir);
         }
         try {
             return Files.createDirectories(dir.toAbsolutePath());
@@ -77,6 +96,53 @@ public final class StoreFactory {
             throw new UncheckedIOException("cannot create the data directory " + dir
                     + " (set " + DATA_DIR_SETTING + ")", e);
         }
+    }
+
+    /**
+     * The directory name of a context path, as Tomcat names its webapps: "" is ROOT, "/chat" is chat,
+     * "/a/b" is a#b. Any other character than letters, digits, '.', '_', '-' and '#' becomes '_'.
+     */
+    static String deploymentName(String contextPath) {
+        String path = contextPath == null ? "" : contextPath.strip();
+        while (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        if (path.isEmpty()) {
+            return "ROOT";
+        }
+        String name = path.replace('/', '#').replaceAll("[^A-Za-z0-9._#-]", "_");
+        // "." and ".." would name the shared directory or its parent
+        return name.chars().allMatch(c -> c == '.') ? name.replace('.', '_') : name;
+    }
+
+    /** Versions before the per-deployment directory kept their files in the shared one: say so, move nothing. */
+    private static void warnAboutEarlierLayout(Path shared, Path dir) {
+        for (String file : new String[] {"claude.mv.db", JdbcConversationStore.SPOOL_FILE}) {
+            if (Files.exists(shared.resolve(file)) && !Files.exists(dir.resolve(file))) {
+                LOG.log(Level.WARNING, shared.resolve(file) + " was left by an earlier version, which kept every"
+                        + " deployment's data in " + shared + "; this deployment now uses " + dir
+                        + ". Move that deployment's claude.mv.db and finish-*.jsonl there, or set "
+                        + DATA_DIR_SETTING + "=" + shared);
+            }
+        }
+    }
+
+    /** A whole-number setting from min to max, or its default when not set. */
+    static long whole(Function<String, String> settings, String name, long fallback, long min, long max) {
+        String value = blankToNull(settings.apply(name));
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number from " + min
+                + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? " up" : " to " + max) + ", not " + value);
     }
 
     static long historyTokens(Function<String, String> settings) {

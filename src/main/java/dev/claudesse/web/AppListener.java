@@ -22,7 +22,7 @@ public final class AppListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         Settings settings = Settings.load(new SettingsSource(context::getInitParameter));
-        ConversationStore store = openStore(settings);
+        ConversationStore store = openStore(settings, context.getContextPath());
         try {
             App app = new App(settings, store);
             context.setAttribute(App.ATTRIBUTE, app);
@@ -38,9 +38,9 @@ public final class AppListener implements ServletContextListener {
     }
 
     /** The JNDI DataSource or the embedded H2 file (StoreFactory logs which); no store, no start. */
-    private static ConversationStore openStore(Settings settings) {
+    private static ConversationStore openStore(Settings settings, String contextPath) {
         try {
-            return StoreFactory.open(settings.source()::get);
+            return StoreFactory.open(settings.source()::get, contextPath);
         } catch (SQLException e) {
             throw new IllegalStateException("claude-sse could not open its database: " + e.getMessage(), e);
         }

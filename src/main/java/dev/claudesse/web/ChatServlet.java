@@ -2,6 +2,7 @@ package dev.claudesse.web;
 
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.store.AnswerStart;
+import dev.claudesse.store.ConversationFullException;
 import dev.claudesse.store.ConversationNotFoundException;
 import dev.claudesse.store.Started;
 import dev.claudesse.store.Turn;
@@ -51,6 +52,10 @@ public final class ChatServlet extends ApiServlet {
         } catch (ConversationNotFoundException e) {
             app.registry.release(owner);
             throw new ApiException(404, "conversation_not_found", "There is no conversation with that id.");
+        } catch (ConversationFullException e) {
+            app.registry.release(owner);
+            throw e.messageAlone() ? new ApiException(413, "message_too_large", e.getMessage())
+                    : new ApiException(409, "conversation_full", e.getMessage());
         } catch (RuntimeException e) {
             app.registry.release(owner);
             throw e;
@@ -72,7 +77,8 @@ public final class ChatServlet extends ApiServlet {
         }
     }
 
-    private Answer begin(String owner, ChatRequest chat) throws ConversationNotFoundException {
+    private Answer begin(String owner, ChatRequest chat)
+            throws ConversationNotFoundException, ConversationFullException {
         String messageId = UUID.randomUUID().toString();
         Started started = app.store.begin(new AnswerStart(owner, chat.conversationId(),
                 UUID.randomUUID().toString(), messageId, chat.message(), chat.model(), Instant.now()));

@@ -19,7 +19,9 @@ import java.util.Set;
 
 /**
  * api/conversations (GET: the owner's conversations, newest first, paged with limit and offset) and
- * api/conversations/{id} (GET: its messages with status, usage and cost, and its total cost; DELETE).
+ * api/conversations/{id} (GET: a page of its messages with status, usage and cost, and its total cost;
+ * pages go back in time with limit and before=nextCursor, so a long conversation is never read whole;
+ * DELETE).
  * Another owner's conversation answers 404 exactly like a missing one. Reading never creates an owner.
  */
 public final class ConversationsServlet extends ApiServlet {
@@ -44,7 +46,14 @@ public final class ConversationsServlet extends ApiServlet {
             writeJson(resp, pageJson(page));
             return;
         }
-        ConversationDetail detail = owner == null ? null : archive().findConversation(owner, id).orElse(null);
+        int limit = intParameter(req, "limit", ConversationArchive.MESSAGES_PAGE, 1,
+                ConversationArchive.MAX_MESSAGES_PAGE);
+        String before = req.getParameter("before");
+        if (before != null && !before.matches("[0-9]{1,9}")) {
+            throw new ApiException(400, "invalid_request", "before must be the nextCursor of an earlier page.");
+        }
+        ConversationDetail detail = owner == null ? null
+                : archive().findConversation(owner, id, limit, before).orElse(null);
         if (detail == null) {
             throw notFound();
         }
@@ -134,7 +143,9 @@ public final class ConversationsServlet extends ApiServlet {
         body.put("totalCost", plain(detail.totalCost()));
         body.put("currency", CURRENCY);
         body.put("totalCostEstimated", detail.totalCostEstimated());
+        body.put("messageCount", detail.messageCount());
         body.put("messages", detail.messages().stream().map(ConversationsServlet::messageJson).toList());
+        body.put("nextCursor", detail.nextCursor());
         return body;
     }
 

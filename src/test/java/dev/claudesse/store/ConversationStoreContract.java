@@ -204,6 +204,32 @@ abstract class ConversationStoreContract {
         assertEquals(T0.plusSeconds(60), top.updatedAt());
     }
 
+    @Test
+    void textWithNulCharactersComesBackExactlyAsSent() throws Exception {
+        // PostgreSQL's text refuses U+0000; the store escapes it (and its escape character) both ways.
+        String question = "a NUL \u0000 here, \uE000 the escape, \uE000\u0000 both, \\0 and \u00000 at the end\u0000";
+        AnswerStart start = question("alice", null, question);
+        String conversation = store.begin(start).conversationId();
+        String text = "\u0000answer\u0000\uE0000\uE000";
+        AnswerEnd end = new AnswerEnd(start.assistantMessageId(), AnswerStatus.ERROR, "end_turn", text,
+                "thinking \u0000", StoreFixtures.usage(1, 2), new BigDecimal("0.001"), false, "req_1",
+                "api_error", "bad \u0000 byte", T0, T0.plusSeconds(1), null);
+        store.finish(end);
+        awaitWritten(store, WAIT);
+
+        ConversationDetail detail = store.findConversation("alice", conversation).orElseThrow();
+        assertEquals(question, detail.messages().get(0).text());
+        assertEquals(Titles.fromFirstMessage(question), detail.title());
+        AnswerEnd saved = store.findAnswer("alice", start.assistantMessageId()).orElseThrow().end();
+        assertEquals(AnswerStatus.ERROR, saved.status(), "written, not refused");
+        assertEquals(List.of(text, "thinking \u0000", "bad \u0000 byte"),
+                List.of(saved.text(), saved.thinking(), saved.errorMessage()));
+        assertEquals(0, new FinishSpool(dataDir.resolve(JdbcConversationStore.REJECTED_FILE)).readAll().size());
+        assertEquals(List.of(new Turn("user", question), new Turn("assistant", text)),
+                store.begin(question("alice", conversation, "again \u0000")).history());
+        assertTrue(store.findConversation("alice", "\u0000").isEmpty(), "a NUL in an id is just not found");
+    }
+
     // ---- history
 
     @Test
@@ -244,6 +270,106 @@ abstract class ConversationStoreContract {
 
         // Each pair is 16 characters: only the newest fits in 25.
         assertEquals(List.of(new Turn("user", "newest q"), new Turn("assistant", "newest a")), history);
+    }
+
+    @Test
+    void historyIsReadInBatchesPastManyFailedTurnsAndStopsAtAMessageTooLongForTheBudget() throws Exception {
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withHistoryChars(40));
+        AnswerStart q1 = question("alice", null, "q1");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(complete(q1.assistantMessageId(), "a1"));
+        for (int i = 0; i < 20; i++) { // 40 rows without an answer: more than one batch
+            AnswerStart failed = question("alice", conversation, "failed " + i);
+            store.begin(failed);
+            store.finish(end(failed.assistantMessageId(), AnswerStatus.ERROR, "", null));
+        }
+        awaitWritten(store, WAIT);
+        assertEquals(List.of(new Turn("user", "q1"), new Turn("assistant", "a1")),
+                store.begin(question("alice", conversation, "next")).history());
+
+        AnswerStart huge = question("alice", conversation, "huge");
+        store.begin(huge);
+        store.finish(complete(huge.assistantMessageId(), "x".repeat(100)));
+        AnswerStart last = question("alice", conversation, "last");
+        store.begin(last);
+        store.finish(complete(last.assistantMessageId(), "fine"));
+        awaitWritten(store, WAIT);
+        assertEquals(List.of(new Turn("user", "last"), new Turn("assistant", "fine")),
+                store.begin(question("alice", conversation, "again")).history(), "the oldest go first");
+    }
+
+    // ---- limits
+
+    @Test
+    void aConversationFullOfMessagesRefusesTheNextQuestionAndSavesNothing() throws Exception {
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withLimits(4, 1_000_000));
+        String conversation = store.begin(question("alice", null, "one")).conversationId();
+        store.begin(question("alice", conversation, "two"));
+
+        AnswerStart third = question("alice", conversation, "three");
+        ConversationFullException full = assertThrows(ConversationFullException.class, () -> store.begin(third));
+        assertTrue(full.getMessage().contains("Start a new conversation"), full.getMessage());
+        assertFalse(full.messageAlone());
+        assertEquals(4, count("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", conversation));
+        assertNotNull(store.begin(question("alice", null, "a new one")).conversationId());
+    }
+
+    @Test
+    void aConversationFullOfTextRefusesTheNextQuestion() throws Exception {
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withLimits(1000, 200));
+        AnswerStart first = question("alice", null, "\u00e4".repeat(20)); // 40 bytes
+        String conversation = store.begin(first).conversationId();
+        store.finish(complete(first.assistantMessageId(), "y".repeat(30))); // and its thinking: 74 bytes
+        awaitWritten(store, WAIT);
+        store.begin(question("alice", conversation, "x".repeat(86))); // 200 bytes exactly
+
+        ConversationFullException full = assertThrows(ConversationFullException.class,
+                () -> store.begin(question("alice", conversation, "!")));
+        assertFalse(full.messageAlone());
+        ConversationFullException alone = assertThrows(ConversationFullException.class,
+                () -> store.begin(question("alice", null, "z".repeat(201))));
+        assertTrue(alone.messageAlone());
+        assertEquals(1, store.listConversations("alice", 10, 0).conversations().size());
+    }
+
+    // ---- paging
+
+    @Test
+    void aConversationIsReadInPagesGoingBackInTimeEachInOrder() throws Exception {
+        AnswerStart q0 = question("alice", null, "m0");
+        String conversation = store.begin(q0).conversationId();
+        store.finish(end(q0.assistantMessageId(), AnswerStatus.COMPLETE, "m1", "0.5"));
+        for (int i = 2; i < 10; i += 2) {
+            AnswerStart q = question("alice", conversation, "m" + i);
+            store.begin(q);
+            store.finish(end(q.assistantMessageId(), AnswerStatus.COMPLETE, "m" + (i + 1), "0.25"));
+        }
+        awaitWritten(store, WAIT);
+
+        ConversationDetail newest = store.findConversation("alice", conversation, 4, null).orElseThrow();
+        ConversationDetail middle = store.findConversation("alice", conversation, 4, newest.nextCursor()).orElseThrow();
+        ConversationDetail oldest = store.findConversation("alice", conversation, 4, middle.nextCursor()).orElseThrow();
+
+        assertEquals(List.of("m6", "m7", "m8", "m9"), texts(newest));
+        assertEquals(List.of("m2", "m3", "m4", "m5"), texts(middle));
+        assertEquals(List.of("m0", "m1"), texts(oldest));
+        assertNull(oldest.nextCursor());
+        for (ConversationDetail page : List.of(newest, middle, oldest)) {
+            assertEquals(10, page.messageCount());
+            assertCost(new BigDecimal("1.5"), page.totalCost()); // the whole conversation's, on every page
+        }
+        assertEquals(List.of("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"),
+                texts(store.findConversation("alice", conversation).orElseThrow()));
+        assertEquals(1, store.findConversation("alice", conversation, 0, null).orElseThrow().messages().size(),
+                "the limit is at least 1");
+        assertThrows(IllegalArgumentException.class, () -> store.findConversation("alice", conversation, 4, "x"));
+    }
+
+    static List<String> texts(ConversationDetail detail) {
+        return detail.messages().stream().map(StoredMessage::text).toList();
     }
 
     // ---- startup

@@ -50,7 +50,7 @@ class StoreFactoryJndiTest {
         // Runs while the webapp starts, inside its naming environment, like the app's own listener.
         context.addServletContainerInitializer((classes, servletContext) -> {
             Map<String, String> settings = Map.of(StoreFactory.DATA_DIR_SETTING, dataDir.toString());
-            try (JdbcConversationStore store = StoreFactory.open(settings::get)) {
+            try (JdbcConversationStore store = StoreFactory.open(settings::get, "")) {
                 outcome.set(store.begin(StoreFixtures.question("alice", null, "via JNDI")).conversationId());
             } catch (Exception e) {
                 outcome.set(e);

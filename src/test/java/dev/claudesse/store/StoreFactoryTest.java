@@ -38,34 +38,59 @@ class StoreFactoryTest {
     void withoutJndiTheStoreIsAnH2FileInTheDataDirThatSurvivesARestart() throws Exception {
         settings.put(StoreFactory.DATA_DIR_SETTING, dir.resolve("data").toString());
         AnswerStart start = question("alice", null, "remember me");
-        try (JdbcConversationStore store = StoreFactory.open(lookup)) {
+        try (JdbcConversationStore store = StoreFactory.open(lookup, "/chat")) {
             store.begin(start);
             store.finish(complete(start.assistantMessageId(), "I will"));
             awaitWritten(store, ConversationStoreContract.WAIT);
         }
         assertTrue(Files.exists(dir.resolve("data/claude.mv.db")), "the H2 file is in the data dir");
 
-        try (JdbcConversationStore store = StoreFactory.open(lookup)) {
+        try (JdbcConversationStore store = StoreFactory.open(lookup, "/chat")) {
             assertEquals("I will", store.findAnswer("alice", start.assistantMessageId()).orElseThrow().end().text());
         }
     }
 
     @Test
-    void theDataDirIsTheSettingElseUnderTheContainersBaseElseInTheHome() {
+    void theDataDirIsTheSettingElseOneForEachDeploymentUnderTheContainersBaseElseInTheHome() {
         System.clearProperty("catalina.base");
         System.clearProperty("jetty.base");
         System.setProperty("user.home", dir.resolve("home").toString());
-        assertEquals(dir.resolve("home/.claude-sse"), StoreFactory.dataDir(lookup));
+        assertEquals(dir.resolve("home/.claude-sse/ROOT"), StoreFactory.dataDir(lookup, ""));
 
         System.setProperty("jetty.base", dir.resolve("jetty").toString());
-        assertEquals(dir.resolve("jetty/data/claude-sse"), StoreFactory.dataDir(lookup));
+        assertEquals(dir.resolve("jetty/data/claude-sse/chat"), StoreFactory.dataDir(lookup, "/chat"));
 
         System.setProperty("catalina.base", dir.resolve("tomcat").toString());
-        assertEquals(dir.resolve("tomcat/data/claude-sse"), StoreFactory.dataDir(lookup));
-        assertTrue(Files.isDirectory(dir.resolve("tomcat/data/claude-sse")), "created when missing");
+        assertEquals(dir.resolve("tomcat/data/claude-sse/ROOT"), StoreFactory.dataDir(lookup, ""));
+        assertEquals(dir.resolve("tomcat/data/claude-sse/chat"), StoreFactory.dataDir(lookup, "/chat"));
+        assertEquals(dir.resolve("tomcat/data/claude-sse/team#chat"), StoreFactory.dataDir(lookup, "/team/chat"));
+        assertTrue(Files.isDirectory(dir.resolve("tomcat/data/claude-sse/chat")), "created when missing");
 
         settings.put(StoreFactory.DATA_DIR_SETTING, dir.resolve("mine").toString());
-        assertEquals(dir.resolve("mine"), StoreFactory.dataDir(lookup));
+        assertEquals(dir.resolve("mine"), StoreFactory.dataDir(lookup, "/chat"), "a set directory is used as it is");
+    }
+
+    @Test
+    void aDeploymentNameIsSafeAsADirectoryName() {
+        assertEquals("ROOT", StoreFactory.deploymentName(null));
+        assertEquals("ROOT", StoreFactory.deploymentName("/"));
+        assertEquals("my_chat_", StoreFactory.deploymentName("/my chat?"));
+        assertEquals("__", StoreFactory.deploymentName("/.."));
+        assertEquals("a#b", StoreFactory.deploymentName("/a/b"));
+    }
+
+    @Test
+    void twoDeploymentsWithH2RunSideBySideEachWithItsOwnDatabaseAndSpool() throws Exception {
+        System.setProperty("catalina.base", dir.resolve("tomcat").toString());
+        AnswerStart start = question("alice", null, "which app am I in?");
+        try (JdbcConversationStore root = StoreFactory.open(lookup, "");
+             JdbcConversationStore chat = StoreFactory.open(lookup, "/chat")) {
+            root.begin(start);
+            assertTrue(chat.findConversation("alice", root.begin(question("alice", null, "x")).conversationId())
+                    .isEmpty(), "the other deployment's conversations are not here");
+            assertEquals(dir.resolve("tomcat/data/claude-sse/ROOT/finish-spool.jsonl"), root.spoolFile());
+            assertEquals(dir.resolve("tomcat/data/claude-sse/chat/finish-spool.jsonl"), chat.spoolFile());
+        }
     }
 
     @Test
@@ -73,7 +98,7 @@ class StoreFactoryTest {
         settings.put(StoreFactory.DATA_DIR_SETTING, dir.toString());
         settings.put(StoreFactory.JNDI_SETTING, "java:comp/env/jdbc/missing");
 
-        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> StoreFactory.open(lookup));
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> StoreFactory.open(lookup, "/chat"));
         assertTrue(failure.getMessage().contains("java:comp/env/jdbc/missing"), failure.getMessage());
         assertTrue(Files.notExists(dir.resolve("claude.mv.db")), "no silent fall back to H2");
     }

@@ -5,13 +5,18 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
-/** A DataSource that can be switched off like a database that went down: new connections fail. */
+/** A DataSource that can be switched off like a database that went down (new connections fail), or made slow. */
 final class SwitchableDataSource implements DataSource {
 
     private final DataSource real;
     private volatile boolean down;
+    private volatile Error failure;
+    private volatile CountDownLatch gate;
+    private final AtomicInteger waiting = new AtomicInteger();
 
     SwitchableDataSource(DataSource real) {
         this.real = real;
@@ -21,10 +26,44 @@ final class SwitchableDataSource implements DataSource {
         this.down = down;
     }
 
+    /** The next getConnection() throws this Error (e.g. an OutOfMemoryError), once. */
+    void failOnceWith(Error error) {
+        this.failure = error;
+    }
+
+    /** A slow database: getConnection() waits until the returned latch is counted down. */
+    CountDownLatch holdConnections() {
+        CountDownLatch latch = new CountDownLatch(1);
+        gate = latch;
+        return latch;
+    }
+
+    /** How many getConnection() calls are held now. */
+    int waiting() {
+        return waiting.get();
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
         if (down) {
             throw new SQLException("Connection refused (test outage)", "08001");
+        }
+        Error error = failure;
+        if (error != null) {
+            failure = null;
+            throw error;
+        }
+        CountDownLatch latch = gate;
+        if (latch != null) {
+            waiting.incrementAndGet();
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted", "08001");
+            } finally {
+                waiting.decrementAndGet();
+            }
         }
         return real.getConnection();
     }
