@@ -105,6 +105,14 @@ public final class TomcatServer implements AppServer {
         Files.copy(Distributions.war(), base.resolve("webapps/ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Deploys the WAR once more at /{name}, with no context descriptor (so with its defaults: the embedded
+     * H2 database), as a second team on the same Tomcat would; Tomcat picks it up within seconds.
+     */
+    public void deployAlso(String name) throws IOException {
+        Files.copy(Distributions.war(), base.resolve("webapps/" + name + ".war"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Removes the WAR as an operator would; Tomcat undeploys the app within a second or two. */
     public void undeploy() throws IOException {
         Files.delete(base.resolve("webapps/ROOT.war"));
