@@ -88,7 +88,7 @@ public final class LoadClient {
     }
 
     /** Sets the fake's default answer shape (the app does not forward our headers) and returns its pid. */
-    private long configureFake(String fakeUrl, StreamShape shape) throws IOException, InterruptedException {
+    long configureFake(String fakeUrl, StreamShape shape) throws IOException, InterruptedException {
         if (fakeUrl == null) {
             return 0; // the fake was started with the right shape already
         }
@@ -105,7 +105,7 @@ public final class LoadClient {
         return Long.parseLong(pid.group(1));
     }
 
-    private void awaitHealth(String url, int seconds) throws IOException, InterruptedException {
+    void awaitHealth(String url, int seconds) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(stripSlash(url) + "/api/health"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;

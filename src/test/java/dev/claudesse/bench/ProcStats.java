@@ -42,6 +42,29 @@ final class ProcStats {
         }
     }
 
+    /** The process's threads (the Threads: line of /proc/PID/status), -1 when unknown. */
+    static long threads(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Long.parseLong(line.substring(8).trim());
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The process's open file descriptors, -1 when unknown. */
+    static long openFiles(long pid) {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The machine's 1-minute load average, or null. */
     static Double loadAverage() {
         try {
