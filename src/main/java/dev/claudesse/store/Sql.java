@@ -1,5 +1,7 @@
 package dev.claudesse.store;
 
+import dev.claudesse.protocol.Utf16;
+
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,7 +42,7 @@ final class Sql {
     static String cut(String value, int maxLength) {
         String cut = value;
         while (cut != null && StoredText.encode(cut).length() > maxLength) {
-            cut = cut.substring(0, Math.min(maxLength, cut.length() - 1));
+            cut = Utf16.cut(cut, Math.min(maxLength, cut.length() - 1)); // never half of an emoji
         }
         return cut;
     }

@@ -7,6 +7,7 @@ import dev.claudesse.config.Settings;
 import dev.claudesse.models.ModelPolicy;
 import dev.claudesse.models.ModelSpec;
 import dev.claudesse.models.ThinkingShape;
+import dev.claudesse.protocol.Utf16;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.IOException;
@@ -192,6 +193,7 @@ final class ChatRequestReader {
         return level;
     }
 
+    /** A string field; JSON may carry half of an emoji ("\\ud83d"), which becomes U+FFFD here. */
     private static String text(JsonNode root, String field) {
         JsonNode value = root.get(field);
         if (value == null || value.isNull()) {
@@ -200,7 +202,7 @@ final class ChatRequestReader {
         if (!value.isTextual()) {
             throw invalid("invalid_request", "\"" + field + "\" must be a string.");
         }
-        return value.asText();
+        return Utf16.wellFormed(value.asText());
     }
 
     private static ApiException invalid(String type, String message) {

@@ -152,6 +152,12 @@ class ChatRequestReaderTest {
     }
 
     @Test
+    void halfAnEmojiInTheQuestionBecomesAReplacementCharacter() {
+        assertEquals("cut \uFFFD here", parse("{\"message\":\"cut \\ud83d here\"}").message());
+        assertEquals("whole \uD83D\uDE00", parse("{\"message\":\"whole \\ud83d\\ude00\"}").message());
+    }
+
+    @Test
     void malformedJsonIsRefused() {
         refused("{\"message\":", "invalid_json");
         refused("[1,2]", "invalid_json");
