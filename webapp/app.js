@@ -6,6 +6,7 @@ import { MarkdownView } from './render.js';
 
 const PENDING_KEY = 'claude-sse.pending'; // the answer in flight, so a reload can resume it
 const CHOICE_KEY = 'claude-sse.choice'; // the model, effort and thinking last chosen in this browser
+const MESSAGE_PAGE = 50; // messages of a saved conversation read at a time; "Earlier messages" reads more
 const $ = id => document.getElementById(id);
 const ui = {
   sidebar: $('sidebar'), list: $('conversation-list'), more: $('more'), historyNote: $('history-note'),
@@ -22,6 +23,7 @@ const state = {
   hasCost: false,
   totalEstimated: false,
   nextPage: null,
+  earlier: null, // {button, cursor, id}: the older messages of the open conversation not shown yet
   current: null, // {answer, view, question, text, thinking, messageId}
 };
 
@@ -51,17 +53,18 @@ function el(tag, className, text) {
 
 // ---------- messages ----------
 
-function addUserMessage(text) {
+/** A question; `into` another node (a page of earlier messages being built) leaves the scroll alone. */
+function addUserMessage(text, into = ui.messages) {
   ui.empty.hidden = true;
   const article = el('article', 'message user');
   article.append(el('h2', 'visually-hidden', 'You said'), el('div', 'body', text));
-  ui.messages.append(article);
-  scrollDown(true);
+  into.append(article);
+  if (into === ui.messages) scrollDown(true);
   return article;
 }
 
 /** An assistant message: thinking (collapsed), the answer, a status line, details, an error box. */
-function addAssistantMessage() {
+function addAssistantMessage(into = ui.messages) {
   ui.empty.hidden = true;
   const article = el('article', 'message assistant');
   const thinking = el('details', 'thinking');
@@ -79,8 +82,8 @@ function addAssistantMessage() {
   error.setAttribute('role', 'alert');
   error.hidden = true;
   article.append(el('h2', 'visually-hidden', 'Claude said'), thinking, body, refusal, status, meta, error);
-  ui.messages.append(article);
-  scrollDown(true);
+  into.append(article);
+  if (into === ui.messages) scrollDown(true);
   // Renders only the growing tail while streaming and leaves unchanged blocks in place, so the screen
   // reader's live region hears the new part instead of the whole answer again.
   const markdown = new MarkdownView(body);
@@ -419,6 +422,7 @@ function resetChat(title = 'New chat') {
   state.totalCost = 0;
   state.hasCost = false;
   state.totalEstimated = false;
+  state.earlier = null;
   showTotal();
   ui.title.textContent = title;
   ui.messages.replaceChildren(ui.empty);
@@ -433,7 +437,7 @@ async function openConversation(id, pending = null) {
   markActive();
   let conversation = null;
   try {
-    conversation = await getJson(`api/conversations/${encodeURIComponent(id)}`);
+    conversation = await getJson(messagesUrl(id));
   } catch (err) {
     if (!pending) {
       ui.title.textContent = 'Conversation not found';
@@ -444,12 +448,13 @@ async function openConversation(id, pending = null) {
   let stillStreaming = null;
   for (const m of conversation?.messages || []) {
     if (pending && m.id === pending.messageId) continue;
-    if (m.role === 'user') addUserMessage(textOf(m));
+    if (m.role === 'user') addUserMessage(textOf(m)).dataset.messageId = m.id;
     else if (m.role === 'assistant') {
       const view = savedAnswer(m);
       if (m.status === 'streaming' && !pending) stillStreaming = { messageId: m.id, view };
     }
   }
+  if (typeof conversation?.nextCursor === 'string' && conversation.nextCursor) showEarlierButton(id, conversation.nextCursor);
   if (Number(conversation?.totalCost) > 0) {
     state.totalEstimated = Boolean(conversation.totalCostEstimated);
     state.totalCost = Number(conversation.totalCost);
@@ -469,13 +474,77 @@ async function openConversation(id, pending = null) {
   scrollDown(true);
 }
 
+/** One page of a conversation's messages: the newest, or the ones before `cursor` (a page's nextCursor). */
+function messagesUrl(id, cursor = null) {
+  const query = `limit=${MESSAGE_PAGE}${cursor === null ? '' : `&before=${encodeURIComponent(cursor)}`}`;
+  return `api/conversations/${encodeURIComponent(id)}?${query}`;
+}
+
+/** "Earlier messages" at the top of the transcript, while older pages remain. */
+function showEarlierButton(id, cursor) {
+  const button = el('button', 'earlier link-button', 'Earlier messages');
+  button.type = 'button';
+  button.id = 'earlier';
+  button.addEventListener('click', () => loadEarlier());
+  ui.messages.prepend(button);
+  state.earlier = { id, cursor, button };
+}
+
+/**
+ * Puts the page before the oldest shown message above it, keeping what the reader sees where it is
+ * (the distance from the bottom stays the same); the button goes when the oldest page is shown.
+ */
+async function loadEarlier() {
+  const earlier = state.earlier;
+  if (!earlier || earlier.loading) return;
+  const { button } = earlier;
+  earlier.loading = true;
+  button.disabled = true;
+  button.textContent = 'Loading earlier messages…';
+  let page;
+  try {
+    page = await getJson(messagesUrl(earlier.id, earlier.cursor));
+  } catch {
+    if (state.earlier === earlier) {
+      earlier.loading = false;
+      button.disabled = false;
+      button.textContent = 'Could not load earlier messages. Try again';
+    }
+    return;
+  }
+  if (state.earlier !== earlier) return; // another conversation was opened meanwhile
+  const older = document.createDocumentFragment();
+  const skip = new Set([...ui.messages.querySelectorAll('article[data-message-id]')].map(a => a.dataset.messageId));
+  for (const m of page.messages || []) {
+    if (m.id && skip.has(m.id)) continue; // already shown (the conversation changed between the pages)
+    if (m.role === 'user') addUserMessage(textOf(m), older).dataset.messageId = m.id;
+    else if (m.role === 'assistant') savedAnswer(m, older);
+  }
+  const m = ui.messages;
+  const fromBottom = m.scrollHeight - m.scrollTop;
+  button.after(older);
+  const cursor = typeof page.nextCursor === 'string' && page.nextCursor ? page.nextCursor : null;
+  if (cursor === null) {
+    state.earlier = null;
+    const first = button.nextElementSibling;
+    button.remove();
+    if (first) { first.tabIndex = -1; first.focus({ preventScroll: true }); } // focus is not lost with the button
+  } else {
+    earlier.cursor = cursor;
+    earlier.loading = false;
+    button.disabled = false;
+    button.textContent = 'Earlier messages';
+  }
+  m.scrollTop = m.scrollHeight - fromBottom;
+}
+
 /** A message's text: the server sends `text`; `content` is accepted too. */
 function textOf(m) {
   return m.text ?? m.content ?? '';
 }
 
-function savedAnswer(m) {
-  const view = addAssistantMessage();
+function savedAnswer(m, into = ui.messages) {
+  const view = addAssistantMessage(into);
   view.body.removeAttribute('aria-live'); // only the answer being written is announced
   view.markdown.finish(textOf(m));
   if (m.thinking) {

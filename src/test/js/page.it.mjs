@@ -499,3 +499,95 @@ test('a 100,000-character adversarial answer renders in well under a second, and
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a long conversation opens at its newest page; "Earlier messages" brings the rest, in order, each once', async () => {
+  const TURNS = 55; // 110 messages: the page reads 50 at a time, so two more pages (50, then 10)
+  const first = await open();
+  await control('clear', {});
+  for (let i = 1; i <= TURNS; i++) await control('enqueue', { text: [`Answer ${i}`, '.'] });
+  // The turns go through the API from the page's own origin, so the page's owner cookie owns them.
+  const id = await first.page.evaluate(async turns => {
+    let conversationId;
+    for (let i = 1; i <= turns; i++) {
+      const response = await fetch('api/chat', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: `Question ${i}`, conversationId }),
+      });
+      const text = await response.text();
+      if (response.status !== 200 || !text.includes('event: done')) throw new Error(`turn ${i}: ${response.status} ${text}`);
+      conversationId ??= /"conversationId":"([^"]+)"/.exec(text)[1];
+    }
+    for (;;) { // until the last answer is saved
+      const page = await (await fetch(`api/conversations/${conversationId}?limit=1`)).json();
+      if (page.messages[0].status === 'complete') return conversationId;
+      await new Promise(r => setTimeout(r, 50));
+    }
+  }, TURNS);
+  await first.page.close();
+  const whole = await (await fetch(new URL(`api/conversations/${id}?limit=500`, BASE),
+    { headers: { Cookie: `claude_sse_owner=${await ownerCookie()}` } })).json();
+  assert.equal(whole.messageCount, 2 * TURNS);
+  const expected = Array.from({ length: 2 * TURNS }, (_, k) => (k % 2 ? `Answer ${(k + 1) / 2}.` : `Question ${k / 2 + 1}`));
+  assert.deepEqual(whole.messages.map(m => m.text), expected);
+
+  const { page, problems, requests } = await open(`${BASE}#c=${encodeURIComponent(id)}`);
+  const articles = page.locator('#messages article');
+  const shown = () => page.locator('#messages article .body').evaluateAll(bodies => bodies.map(b => b.textContent));
+  const earlier = page.locator('#messages > button.earlier');
+  await waitFor(async () => (await articles.count()) === 50, 'the newest 50 messages');
+  assert.deepEqual(await shown(), expected.slice(-50));
+  assert.ok(await earlier.isVisible(), 'no "Earlier messages" button');
+  assert.equal(await earlier.textContent(), 'Earlier messages');
+  assert.equal(await page.locator('#messages > :not([hidden])').first().evaluate(e => e.classList.contains('earlier')), true,
+    'the button is not at the top of the transcript');
+  const atBottom = () => page.locator('#messages').evaluate(m => m.scrollHeight - m.scrollTop - m.clientHeight < 2);
+  assert.ok(await atBottom(), 'the conversation did not open at its newest message');
+  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6 });
+  const total = `Total ${money.format(Number(whole.totalCost))}`;
+  assert.equal(await page.textContent('#total'), total);
+
+  /** Clicks the button at the top of the transcript; the message that was first stays where it was on screen. */
+  async function loadEarlier(count) {
+    await page.locator('#messages').evaluate(m => { m.scrollTop = 0; });
+    const anchor = articles.first();
+    const anchorId = await anchor.getAttribute('data-message-id');
+    const top = () => page.locator(`#messages article[data-message-id="${anchorId}"]`)
+      .evaluate(a => a.getBoundingClientRect().top - a.parentElement.getBoundingClientRect().top);
+    const before = await top();
+    if (count === 100) await shot(page, '18-earlier-button.png');
+    await earlier.click();
+    await waitFor(async () => (await articles.count()) === count, `${count} messages after "Earlier messages"`);
+    const after = await top();
+    assert.ok(Math.abs(after - before) <= 2, `the message on screen moved from ${before} to ${after} px`);
+    assert.ok(await page.locator('#messages').evaluate(m => m.scrollTop > 0), 'scrolled to the top of the older page');
+  }
+
+  await loadEarlier(100);
+  assert.deepEqual(await shown(), expected.slice(-100));
+  assert.ok(await earlier.isVisible(), 'the button went while older messages remain');
+  assert.equal(await earlier.textContent(), 'Earlier messages');
+  await loadEarlier(110);
+  await shot(page, '19-earlier-loaded.png');
+
+  const texts = await shown();
+  assert.deepEqual(texts, expected, 'every message once, oldest first');
+  const ids = await articles.evaluateAll(as => as.map(a => a.dataset.messageId));
+  assert.deepEqual(ids, whole.messages.map(m => m.id));
+  assert.equal(await earlier.count(), 0, 'the button stays after the oldest page');
+  assert.equal(await page.textContent('#total'), total, 'older pages changed the total');
+  const pages = requests.filter(u => u.includes(`/api/conversations/${id}`));
+  assert.equal(pages.length, 3, pages.join('\n'));
+  assert.match(pages[0], /\?limit=50$/);
+  assert.match(pages[1], /\?limit=50&before=[^&]+$/);
+  assert.match(pages[2], /\?limit=50&before=[^&]+$/);
+  assert.notEqual(pages[1], pages[2]);
+
+  // The conversation goes on below the older pages as usual.
+  await control('enqueue', { text: ['Answer 56.'] });
+  await ask(page, 'Question 56');
+  await finished(page);
+  assert.deepEqual((await shown()).slice(-2), ['Question 56', 'Answer 56.']);
+  assert.equal(await articles.count(), 112);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
