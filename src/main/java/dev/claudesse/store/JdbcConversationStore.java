@@ -394,8 +394,27 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                                                          String before) {
         int size = Math.clamp(limit, 1, MAX_MESSAGES_PAGE);
         int beforePosition = cursorPosition(before);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = Sql.prepare(connection, "SELECT id, title, created_at, updated_at"
+        try (Connection connection = dataSource.getConnection()) {
+            // one snapshot for the three reads: an answer saved meanwhile shows in all of them or in none
+            boolean autoCommit = connection.getAutoCommit();
+            int isolation = connection.getTransactionIsolation();
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return readConversation(connection, owner, conversationId, size, beforePosition);
+            } finally {
+                connection.rollback(); // read only: nothing to keep
+                connection.setTransactionIsolation(isolation);
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read conversation", e);
+        }
+    }
+
+    private Optional<ConversationDetail> readConversation(Connection connection, String owner, String conversationId,
+                                                          int size, int beforePosition) throws SQLException {
+        try (PreparedStatement query = Sql.prepare(connection, "SELECT id, title, created_at, updated_at"
                      + " FROM conversations WHERE id = ? AND owner = ?", conversationId, owner);
              ResultSet rows = query.executeQuery()) {
             if (!rows.next()) {
@@ -416,8 +435,6 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                         instant(rows, 4), sums.getBigDecimal(1), sums.getLong(2) > 0, sums.getInt(3),
                         List.copyOf(page), nextCursor));
             }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read conversation", e);
         }
     }
 
