@@ -6,23 +6,40 @@ import java.util.StringJoiner;
 
 /**
  * A load run's results, as a readable table and as one JSON line. Times are in milliseconds; a figure that
- * could not be measured (no samples, no app pid) is null in JSON and "n/a" in the table.
+ * could not be measured (no samples, no app pid) is null in JSON and "n/a" in the table. "app" is the relay
+ * measured, the WAR or a peer ("relay" tells which).
  */
 record LoadReport(Map<String, Object> figures) {
 
     static LoadReport of(LoadOptions options, RunFigures run, Resources before, Resources after,
                          long idleResident, double seconds, Double loadAverage) {
+        return of(options, run, before, after, idleResident, seconds, loadAverage, null);
+    }
+
+    /** completedInTime: for a closed loop, the answers completed within its measured time; else null. */
+    static LoadReport of(LoadOptions options, RunFigures run, Resources before, Resources after,
+                         long idleResident, double seconds, Double loadAverage, Integer completedInTime) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("level", options.label());
+        f.put("relay", options.relay());
         f.put("direct", options.direct());
-        f.put("answers", options.answers());
+        // For a closed loop, the answers it started (its clients are closedLoopClients).
+        f.put("answers", options.closedLoop() ? run.completed + run.failed : options.answers());
+        f.put("closedLoopClients", options.closedLoop() ? options.answers() : null);
+        f.put("closedLoopSeconds", options.closedLoop() ? options.closedLoopSeconds() : null);
         f.put("deltasPerAnswer", options.deltas());
+        f.put("deltaBytes", options.size());
         f.put("intervalMs", options.intervalMillis());
+        f.put("rampMs", options.rampMillis());
+        f.put("warmupSeconds", options.warmupSeconds());
         f.put("completed", run.completed);
         f.put("failed", run.failed);
         f.put("failures", run.failures);
+        f.put("answersPerSecond", completedInTime == null ? null
+                : round(completedInTime / (double) options.closedLoopSeconds()));
         f.put("chunks", run.chunks);
-        f.put("expectedChunks", (long) options.answers() * options.deltas());
+        f.put("expectedChunks", (long) (options.closedLoop() ? run.completed + run.failed : options.answers())
+                * options.deltas());
         f.put("seconds", round(seconds));
         f.put("headersP50Ms", ms(run.headers.percentile(50)));
         f.put("headersP99Ms", ms(run.headers.percentile(99)));
@@ -54,10 +71,20 @@ record LoadReport(Map<String, Object> figures) {
 
     String table() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%n== %s: %s answers x %s deltas every %s ms ==%n", figures.get("level"),
-                figures.get("answers"), figures.get("deltasPerAnswer"), figures.get("intervalMs")));
+        if (figures.get("closedLoopClients") != null) {
+            out.append(String.format("%n== %s (%s): %s clients in a closed loop for %s s, %s deltas of %s bytes ==%n",
+                    figures.get("level"), figures.get("relay"), figures.get("closedLoopClients"),
+                    figures.get("closedLoopSeconds"), figures.get("deltasPerAnswer"), figures.get("deltaBytes")));
+        } else {
+            out.append(String.format("%n== %s (%s): %s answers x %s deltas of %s bytes every %s ms ==%n",
+                    figures.get("level"), figures.get("relay"), figures.get("answers"), figures.get("deltasPerAnswer"),
+                    figures.get("deltaBytes"), figures.get("intervalMs")));
+        }
         row(out, "completed / failed", figures.get("completed") + " / " + figures.get("failed")
                 + (run(figures.get("failures")).isEmpty() ? "" : "  " + figures.get("failures")));
+        if (figures.get("answersPerSecond") != null) {
+            row(out, "answers per second", figures.get("answersPerSecond").toString());
+        }
         row(out, "chunks received / expected", figures.get("chunks") + " / " + figures.get("expectedChunks"));
         row(out, "time to headers p50 / p99", pair("headersP50Ms", "headersP99Ms", "ms"));
         row(out, "time to first chunk p50 / p99", pair("firstChunkP50Ms", "firstChunkP99Ms", "ms"));
