@@ -7,6 +7,8 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,10 +37,21 @@ final class FinishWriter {
         /** Writes the answer; false when its row does not exist (true when it was already written). */
         boolean write(AnswerEnd end) throws SQLException;
 
+        /** Writes the answers in one transaction, all or none; for each, what write() would return. */
+        default List<Boolean> writeAll(List<AnswerEnd> ends) throws SQLException {
+            List<Boolean> written = new ArrayList<>(ends.size());
+            for (AnswerEnd end : ends) {
+                written.add(write(end));
+            }
+            return written;
+        }
+
         boolean isReachable();
     }
 
     private static final int MAX_REFUSALS = 3;
+    /** Most answers written in one transaction. */
+    private static final int MAX_BATCH = 64;
     private static final System.Logger LOG = System.getLogger(FinishWriter.class.getName());
     /** Put in the queue by close() to wake the thread at once; never written. */
     private static final AnswerEnd WAKE_UP = new AnswerEnd("", AnswerStatus.STREAMING, null, null, null, null,
@@ -187,12 +200,21 @@ final class FinishWriter {
     }
 
     private void run() {
+        List<AnswerEnd> batch = new ArrayList<>(MAX_BATCH);
         while (!(isClosing() && queue.isEmpty())) {
             AnswerEnd end;
             try {
                 end = queue.poll(spoolHasEntries ? 50 : 500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (end != null && end != WAKE_UP && !spoolHasEntries && !queue.isEmpty()) {
+                // More answers waiting: write them together in one transaction.
+                batch.add(end);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                writeBatch(batch);
+                batch.clear();
+                continue;
             }
             if (spoolHasEntries && !isClosing() && System.nanoTime() - nextDrainNanos >= 0) {
                 try {
@@ -212,6 +234,33 @@ final class FinishWriter {
                     pending.decrementAndGet();
                 }
             }
+        }
+    }
+
+    /**
+     * One transaction for the whole batch; when it fails, each answer goes the single way (retries, the
+     * spool), so a batch never loses or refuses more than a single write would.
+     */
+    private void writeBatch(List<AnswerEnd> batch) {
+        batch.removeIf(end -> end == WAKE_UP); // close()'s wake-up call, never counted as pending
+        try {
+            List<Boolean> written = target.writeAll(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                if (!written.get(i)) {
+                    LOG.log(Level.DEBUG, "answer " + batch.get(i).messageId() + " has no row (conversation deleted)");
+                }
+            }
+        } catch (Throwable e) {
+            LOG.log(Level.DEBUG, "a group write of " + batch.size() + " answers failed, writing them one by one: " + e);
+            for (AnswerEnd end : batch) {
+                try {
+                    handle(end);
+                } catch (Throwable again) {
+                    LOG.log(Level.ERROR, "store writer: unexpected failure with answer " + end.messageId(), again);
+                }
+            }
+        } finally {
+            pending.addAndGet(-batch.size());
         }
     }
 

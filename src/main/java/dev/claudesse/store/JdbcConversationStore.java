@@ -250,32 +250,20 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
      * False when the answer has no row at all.
      */
     private boolean write(AnswerEnd end) throws SQLException {
-        Usage usage = end.usage() == null ? Usage.NONE : end.usage();
-        OffsetDateTime finished = time(end.finishedAt() == null ? Instant.now() : end.finishedAt());
+        return writeAll(List.of(end)).getFirst();
+    }
+
+    /**
+     * Writes answers' final states in one transaction (a group commit: under load one commit serves many
+     * answers). For each, whether its row exists; any failure rolls back all of them.
+     */
+    private List<Boolean> writeAll(List<AnswerEnd> ends) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                int changed = Sql.update(connection, """
-                                UPDATE messages SET content = ?, thinking = ?, status = ?, stop_reason = ?,
-                                    input_tokens = ?, output_tokens = ?, cache_creation_input_tokens = ?,
-                                    cache_creation_5m_tokens = ?, cache_creation_1h_tokens = ?,
-                                    cache_read_input_tokens = ?, cost = ?, cost_estimated = ?, request_id = ?,
-                                    error_type = ?, error_message = ?, first_token_at = ?, finished_at = ?,
-                                    stop_category = ?, stop_explanation = ?
-                                WHERE id = ? AND role = 'assistant' AND status IN ('streaming', 'interrupted')""",
-                        nonNull(end.text()), emptyToNull(end.thinking()), end.status().wireName(),
-                        Sql.cut(end.stopReason(), 64), usage.inputTokens(), usage.outputTokens(),
-                        usage.cacheCreationInputTokens(), usage.cacheCreation5mTokens(),
-                        usage.cacheCreation1hTokens(), usage.cacheReadInputTokens(), exactCost(end.cost()),
-                        end.costEstimated(), Sql.cut(end.requestId(), 255), Sql.cut(end.errorType(), 100),
-                        end.errorMessage(), time(end.firstTokenAt()), finished,
-                        end.stopDetails() == null ? null : Sql.cut(end.stopDetails().category(), 100),
-                        end.stopDetails() == null ? null : end.stopDetails().explanation(), end.messageId());
-                boolean exists = changed > 0 || rowExists(connection, end.messageId());
-                if (changed > 0) {
-                    Sql.update(connection, "UPDATE conversations SET updated_at = ? WHERE updated_at < ? AND id ="
-                            + " (SELECT conversation_id FROM messages WHERE id = ?)", finished, finished,
-                            end.messageId());
+                List<Boolean> exists = new ArrayList<>(ends.size());
+                for (AnswerEnd end : ends) {
+                    exists.add(write(connection, end));
                 }
                 connection.commit();
                 return exists;
@@ -284,6 +272,34 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                 throw e;
             }
         }
+    }
+
+    /** An answer's final state, within the caller's transaction. Only a row still streaming (or interrupted) changes. */
+    private static boolean write(Connection connection, AnswerEnd end) throws SQLException {
+        Usage usage = end.usage() == null ? Usage.NONE : end.usage();
+        OffsetDateTime finished = time(end.finishedAt() == null ? Instant.now() : end.finishedAt());
+        int changed = Sql.update(connection, """
+                        UPDATE messages SET content = ?, thinking = ?, status = ?, stop_reason = ?,
+                            input_tokens = ?, output_tokens = ?, cache_creation_input_tokens = ?,
+                            cache_creation_5m_tokens = ?, cache_creation_1h_tokens = ?,
+                            cache_read_input_tokens = ?, cost = ?, cost_estimated = ?, request_id = ?,
+                            error_type = ?, error_message = ?, first_token_at = ?, finished_at = ?,
+                            stop_category = ?, stop_explanation = ?
+                        WHERE id = ? AND role = 'assistant' AND status IN ('streaming', 'interrupted')""",
+                nonNull(end.text()), emptyToNull(end.thinking()), end.status().wireName(),
+                Sql.cut(end.stopReason(), 64), usage.inputTokens(), usage.outputTokens(),
+                usage.cacheCreationInputTokens(), usage.cacheCreation5mTokens(),
+                usage.cacheCreation1hTokens(), usage.cacheReadInputTokens(), exactCost(end.cost()),
+                end.costEstimated(), Sql.cut(end.requestId(), 255), Sql.cut(end.errorType(), 100),
+                end.errorMessage(), time(end.firstTokenAt()), finished,
+                end.stopDetails() == null ? null : Sql.cut(end.stopDetails().category(), 100),
+                end.stopDetails() == null ? null : end.stopDetails().explanation(), end.messageId());
+        if (changed > 0) {
+            Sql.update(connection, "UPDATE conversations SET updated_at = ? WHERE updated_at < ? AND id ="
+                    + " (SELECT conversation_id FROM messages WHERE id = ?)", finished, finished, end.messageId());
+            return true;
+        }
+        return rowExists(connection, end.messageId());
     }
 
     /** Whether the answer's row exists: a 0-row update of an answer already finished is no loss. */
@@ -494,6 +510,11 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         @Override
         public boolean write(AnswerEnd end) throws SQLException {
             return JdbcConversationStore.this.write(end);
+        }
+
+        @Override
+        public List<Boolean> writeAll(List<AnswerEnd> ends) throws SQLException {
+            return JdbcConversationStore.this.writeAll(ends);
         }
 
         @Override

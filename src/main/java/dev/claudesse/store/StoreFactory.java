@@ -191,7 +191,10 @@ public final class StoreFactory {
 
     /** A pooled H2 file database; the store closes it (not the JVM's exit hook) so late answers are saved. */
     static JdbcConnectionPool embeddedH2(Path dataDir) {
-        String url = "jdbc:h2:file:" + dataDir.resolve("claude").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        // QUERY_CACHE_SIZE: each pooled session keeps the parsed form of all the store's statements (H2's
+        // default of 8 made every answer parse its SQL again: 8% of the CPU at 2,600 answers/s)
+        String url = "jdbc:h2:file:" + dataDir.resolve("claude").toAbsolutePath()
+                + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
         return JdbcConnectionPool.create(url, "sa", "");
     }
 
