@@ -249,6 +249,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         text.trimToSize();
         thinking.setLength(0);
         thinking.trimToSize();
+        stopped.complete(null); // nothing waits on it any more: this lets go of its callbacks for the replay window
         endedNanos = System.nanoTime(); // before the status: the sweep reads the status, then the time
         status = outcome.status();
         onEnd.accept(this);

@@ -25,6 +25,9 @@ public final class AnswerRegistry {
     private record Ended(Answer answer, long bytes) {
     }
 
+    /** What an ended answer holds beside its frames' bytes (the answer, its log, the map entries), measured roughly. */
+    static final long ANSWER_OVERHEAD_BYTES = 1_500;
+
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final Map<String, Integer> runningPerOwner = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -85,7 +88,7 @@ public final class AnswerRegistry {
      */
     public void ended(Answer answer) {
         release(answer.owner());
-        long bytes = answer.log().bytes();
+        long bytes = answer.log().bytes() + ANSWER_OVERHEAD_BYTES;
         endedInOrder.add(new Ended(answer, bytes));
         endedBytes.addAndGet(bytes);
         while (endedBytes.get() > maxEndedBytes && forgetOldest()) {

@@ -1,5 +1,7 @@
 package dev.claudesse.stream;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,18 +12,40 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The encoded events of one answer, in order, kept so that any connection can replay them and then
  * follow live. One writer appends; followers are told after each change, on the appending thread, and
- * read what is new with snapshot(). Event id N is at index N-1.
+ * read what is new with snapshot(). Event id N is at index N-1. When the log finishes, its frames are
+ * packed into one array: an ended answer waits in memory for the replay window, and one array instead of
+ * one per event is far less for the garbage collector to trace and move.
  */
 public final class EventLog {
 
-    /** What a reader may write: frames[0..size) and whether the log is complete. */
-    public record Snapshot(byte[][] frames, int size, boolean finished) {
+    /**
+     * What a reader may write: events 0..size) and whether the log is complete. The events are either
+     * separate arrays (frames) or, once packed, one array with the offset where each starts (offsets[size]
+     * is the end).
+     */
+    public record Snapshot(byte[][] frames, byte[] packed, int[] offsets, int size, boolean finished) {
+
+        /** Writes event i without copying it. */
+        public void writeTo(OutputStream out, int i) throws IOException {
+            if (packed == null) {
+                out.write(frames[i]);
+            } else {
+                out.write(packed, offsets[i], offsets[i + 1] - offsets[i]);
+            }
+        }
+
+        /** Event i as an array of its own (a copy when packed): for tests and replays, not the hot path. */
+        public byte[] frame(int i) {
+            return packed == null ? frames[i] : Arrays.copyOfRange(packed, offsets[i], offsets[i + 1]);
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ended = lock.newCondition();
     private final List<Runnable> followers = new CopyOnWriteArrayList<>();
     private byte[][] frames = new byte[8][];
+    private byte[] packed;
+    private int[] offsets;
     private int size;
     private long bytes;
     private boolean finished;
@@ -61,6 +85,7 @@ public final class EventLog {
         lock.lock();
         try {
             finished = true;
+            pack();
             ended.signalAll();
         } finally {
             lock.unlock();
@@ -68,10 +93,28 @@ public final class EventLog {
         tellFollowers();
     }
 
+    /** Readers that took a snapshot before keep their arrays, which never change. */
+    private void pack() {
+        if (size < 2) {
+            return;
+        }
+        int[] starts = new int[size + 1];
+        for (int i = 0; i < size; i++) {
+            starts[i + 1] = starts[i] + frames[i].length;
+        }
+        byte[] all = new byte[starts[size]];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(frames[i], 0, all, starts[i], frames[i].length);
+        }
+        packed = all;
+        offsets = starts;
+        frames = null;
+    }
+
     public Snapshot snapshot() {
         lock.lock();
         try {
-            return new Snapshot(frames, size, finished);
+            return new Snapshot(frames, packed, offsets, size, finished);
         } finally {
             lock.unlock();
         }

@@ -109,7 +109,7 @@ final class SseConnection implements AsyncListener, WriteListener {
             EventLog.Snapshot events = log.snapshot();
             while (out.isReady()) {
                 if (next < events.size()) {
-                    out.write(events.frames()[next++]);
+                    events.writeTo(out, next++);
                     unflushed = true;
                     pingDue = false;
                 } else if (pingDue) {

@@ -142,7 +142,7 @@ class AnswerTest {
         EventLog.Snapshot snapshot = answer.log().snapshot();
         List<String[]> out = new ArrayList<>();
         for (int i = 0; i < snapshot.size(); i++) {
-            String frame = new String(snapshot.frames()[i], StandardCharsets.UTF_8);
+            String frame = new String(snapshot.frame(i), StandardCharsets.UTF_8);
             String type = frame.replaceFirst("(?s).*event: ([^\n]*)\n.*", "$1");
             String data = frame.replaceFirst("(?s).*data: ([^\n]*)\n.*", "$1");
             out.add(new String[] {type, data});

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,7 @@ class EventLogTest {
         EventLog.Snapshot s = log.snapshot();
         assertEquals(20, s.size());
         for (int i = 0; i < 20; i++) {
-            assertArrayEquals(new byte[]{(byte) i}, s.frames()[i]);
+            assertArrayEquals(new byte[]{(byte) i}, s.frame(i));
         }
     }
 
@@ -37,7 +38,7 @@ class EventLogTest {
             log.append(new byte[]{(byte) i});
         }
         for (int i = 0; i < before.size(); i++) {
-            assertArrayEquals(new byte[]{(byte) i}, before.frames()[i]);
+            assertArrayEquals(new byte[]{(byte) i}, before.frame(i));
         }
     }
 
@@ -89,7 +90,7 @@ class EventLogTest {
         EventLog.Snapshot s = log.snapshot();
         assertTrue(s.finished());
         assertEquals(2, s.size());
-        assertArrayEquals(new byte[]{1}, s.frames()[0]);
+        assertArrayEquals(new byte[]{1}, s.frame(0));
     }
 
     @Test
@@ -110,5 +111,26 @@ class EventLogTest {
         });
         assertTrue(log.awaitFinished(5, TimeUnit.SECONDS));
         finisher.join();
+    }
+
+    @Test
+    void aFinishedLogIsPackedIntoOneArrayWithTheSameEvents() throws Exception {
+        EventLog log = new EventLog();
+        log.append("id: 1\n\n".getBytes());
+        log.append("id: 2\nevent: chunk\n\n".getBytes());
+        EventLog.Snapshot before = log.snapshot();
+        log.append("id: 3\n\n".getBytes());
+        log.finish();
+        EventLog.Snapshot after = log.snapshot();
+        assertNull(after.frames(), "not packed");
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < after.size(); i++) {
+            after.writeTo(written, i);
+        }
+        assertEquals("id: 1\n\nid: 2\nevent: chunk\n\nid: 3\n\n", written.toString());
+        assertArrayEquals("id: 2\nevent: chunk\n\n".getBytes(), after.frame(1));
+        // a reader that looked before still reads its own arrays
+        assertArrayEquals("id: 1\n\n".getBytes(), before.frame(0));
+        assertEquals(2, before.size());
     }
 }

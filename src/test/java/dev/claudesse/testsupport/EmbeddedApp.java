@@ -41,6 +41,9 @@ public final class EmbeddedApp implements AutoCloseable {
         Connector connector = new Connector();
         connector.setPort(port);
         connector.setProperty("address", "127.0.0.1");
+        // as conf/tomcat/server-connector.xml recommends: a listen backlog that a burst of new answers does not
+        // overflow (Tomcat's 100 drops connections, which the client's kernel retries only after a second)
+        connector.setProperty("acceptCount", "1024");
         tomcat.setConnector(connector);
         Files.createDirectories(base.resolve("webapps"));
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
