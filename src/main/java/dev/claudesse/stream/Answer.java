@@ -8,8 +8,9 @@ import dev.claudesse.claude.StopDetails;
 import dev.claudesse.claude.UpstreamBody;
 import dev.claudesse.claude.UpstreamResponse;
 import dev.claudesse.claude.Usage;
+import dev.claudesse.dialect.AnswerEvent;
+import dev.claudesse.dialect.Dialect;
 import dev.claudesse.protocol.EventStreamParser;
-import dev.claudesse.protocol.SseFrames;
 import dev.claudesse.protocol.Utf16;
 import dev.claudesse.store.AnswerEnd;
 import dev.claudesse.store.AnswerStatus;
@@ -44,6 +45,8 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     /** Dropped once Claude's stream is done with: an ended answer keeps only its frames. */
     private ClaudeRequest request;
     private final AnswerServices services;
+    private final Dialect dialect;
+    private final Dialect.Encoder encoder;
     private final Consumer<Answer> onEnd;
     private final EventLog log = new EventLog();
     private final AtomicInteger followers = new AtomicInteger();
@@ -62,7 +65,6 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private String upstreamErrorMessage;
     private String requestId;
     private Instant firstTokenAt;
-    private long nextId = 1;
 
     private volatile AnswerStatus status = AnswerStatus.STREAMING;
     private volatile UpstreamBody body;
@@ -74,7 +76,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private volatile long endedNanos;
 
     public Answer(String messageId, String conversationId, String owner, ClaudeRequest request,
-                  AnswerServices services, Consumer<Answer> onEnd) {
+                  AnswerServices services, Dialect dialect, Consumer<Answer> onEnd) {
         this.messageId = messageId;
         this.conversationId = conversationId;
         this.owner = owner;
@@ -82,6 +84,8 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         this.requestedModel = request.model();
         this.thinkingRequested = request.thinkingEnabled();
         this.services = services;
+        this.dialect = dialect;
+        this.encoder = dialect.encoder(services.json());
         this.onEnd = onEnd;
         this.day = services.models().today();
     }
@@ -90,7 +94,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     public void run() {
         Outcome outcome;
         try {
-            emit("start", new EventPayloads.Start(conversationId, messageId, requestedModel,
+            emit(new AnswerEvent.Start(conversationId, messageId, requestedModel,
                     services.upstream().isDemo()));
             outcome = relay();
         } catch (RuntimeException | Error e) {
@@ -156,7 +160,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     /** Tells the browser we wait, then waits; false when a stop cut the wait short. */
     private boolean waitToRetry(int attempt, Duration retryAfter, String reason) {
         Duration delay = services.retry().delay(attempt, retryAfter);
-        emit("status", new EventPayloads.Status("retrying", attempt, delay.toMillis(), reason));
+        emit(new AnswerEvent.Status("retrying", attempt, delay.toMillis(), reason));
         try {
             stopped.get(delay.toMillis(), TimeUnit.MILLISECONDS);
             return false;
@@ -229,7 +233,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         String model = upstreamModel != null ? upstreamModel : requestedModel;
         if (usage.isKnown()) {
             cost = services.models().table().cost(model, billed, day);
-            emit("cost", new EventPayloads.Cost(billed.inputTokens(), billed.outputTokens(),
+            emit(new AnswerEvent.Cost(billed.inputTokens(), billed.outputTokens(),
                     billed.cacheCreationInputTokens(), billed.cacheReadInputTokens(), billed.thinkingTokens(), cost,
                     "USD", estimated, model));
         }
@@ -254,9 +258,9 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         status = outcome.status();
         onEnd.accept(this);
         if (failed != null) {
-            emit("error", new EventPayloads.Error(failed.type(), failed.message(), failed.retryable()));
+            emit(new AnswerEvent.Error(failed.type(), failed.message(), failed.retryable()));
         } else {
-            emit("done", new EventPayloads.Done(messageId, savedStopReason, savedDetails));
+            emit(new AnswerEvent.Done(messageId, savedStopReason, savedDetails));
         }
         log.finish();
     }
@@ -266,12 +270,8 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         return (text.length() + thinking.length() + 3) / 4;
     }
 
-    private void emit(String event, Object payload) {
-        try {
-            log.append(SseFrames.frame(nextId++, event, services.json().writeValueAsBytes(payload)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private void emit(AnswerEvent event) {
+        log.append(encoder.event(event));
     }
 
     // ---- what Claude's stream tells us (called by whichever thread delivers the body, one at a time) ----
@@ -291,7 +291,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             firstTokenAt = Instant.now();
         }
         String whole = Utf16.wellFormed(delta); // what is streamed is exactly what is saved
-        log.append(SseFrames.textFrame(nextId++, "chunk", whole));
+        log.append(encoder.text(whole));
         text.append(whole);
     }
 
@@ -301,7 +301,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             return;
         }
         String whole = Utf16.wellFormed(delta);
-        log.append(SseFrames.textFrame(nextId++, "thinking", whole));
+        log.append(encoder.thinking(whole));
         thinking.append(whole);
     }
 
@@ -397,6 +397,10 @@ public final class Answer implements ClaudeStreamListener, Runnable {
 
     public EventLog log() {
         return log;
+    }
+
+    public Dialect dialect() {
+        return dialect;
     }
 
     public AnswerStatus status() {

@@ -1,9 +1,10 @@
 package dev.claudesse.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.claudesse.claude.Usage;
-import dev.claudesse.protocol.SseFrames;
+import dev.claudesse.dialect.AnswerEvent;
+import dev.claudesse.dialect.Dialect;
+import dev.claudesse.dialect.ProductDialect;
 import dev.claudesse.store.AnswerEnd;
 import dev.claudesse.store.StoredAnswer;
 
@@ -20,40 +21,31 @@ public final class StoredReplay {
     }
 
     public static byte[][] frames(ObjectMapper json, StoredAnswer stored, boolean demo) {
+        Dialect.Encoder encoder = ProductDialect.INSTANCE.encoder(json);
         AnswerEnd end = stored.end();
         List<byte[]> frames = new ArrayList<>();
-        frames.add(frame(json, frames.size() + 1, "start",
-                new EventPayloads.Start(stored.conversationId(), stored.messageId(), stored.model(), demo, true)));
+        frames.add(encoder.event(new AnswerEvent.Start(stored.conversationId(), stored.messageId(), stored.model(),
+                demo, true)));
         if (!end.text().isEmpty()) {
-            frames.add(SseFrames.textFrame(frames.size() + 1, "chunk", end.text()));
+            frames.add(encoder.text(end.text()));
         }
         Usage u = end.usage();
         if (u != null && u.isKnown()) {
-            frames.add(frame(json, frames.size() + 1, "cost", new EventPayloads.Cost(u.inputTokens(), u.outputTokens(),
+            frames.add(encoder.event(new AnswerEvent.Cost(u.inputTokens(), u.outputTokens(),
                     u.cacheCreationInputTokens(), u.cacheReadInputTokens(), u.thinkingTokens(), end.cost(), "USD",
                     end.costEstimated(), null)));
         }
-        frames.add(terminal(json, frames.size() + 1, stored.messageId(), end));
+        frames.add(encoder.event(terminal(stored.messageId(), end)));
         return frames.toArray(byte[][]::new);
     }
 
-    private static byte[] terminal(ObjectMapper json, int id, String messageId, AnswerEnd end) {
+    private static AnswerEvent terminal(String messageId, AnswerEnd end) {
         return switch (end.status()) {
-            case COMPLETE -> frame(json, id, "done", new EventPayloads.Done(messageId, end.stopReason(),
-                    end.stopDetails()));
-            case STOPPED -> frame(json, id, "done", new EventPayloads.Done(messageId, "stopped", null));
-            case ERROR -> frame(json, id, "error", new EventPayloads.Error(end.errorType(), end.errorMessage(),
-                    false));
-            case INTERRUPTED, STREAMING -> frame(json, id, "error", new EventPayloads.Error("interrupted",
-                    "The answer was cut short when the server stopped; its text so far is saved.", true));
+            case COMPLETE -> new AnswerEvent.Done(messageId, end.stopReason(), end.stopDetails());
+            case STOPPED -> new AnswerEvent.Done(messageId, "stopped", null);
+            case ERROR -> new AnswerEvent.Error(end.errorType(), end.errorMessage(), false);
+            case INTERRUPTED, STREAMING -> new AnswerEvent.Error("interrupted",
+                    "The answer was cut short when the server stopped; its text so far is saved.", true);
         };
-    }
-
-    private static byte[] frame(ObjectMapper json, int id, String event, Object payload) {
-        try {
-            return SseFrames.frame(id, event, json.writeValueAsBytes(payload));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

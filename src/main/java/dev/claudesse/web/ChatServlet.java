@@ -1,6 +1,7 @@
 package dev.claudesse.web;
 
 import dev.claudesse.claude.ClaudeRequest;
+import dev.claudesse.dialect.ProductDialect;
 import dev.claudesse.store.AnswerStart;
 import dev.claudesse.store.ConversationFullException;
 import dev.claudesse.store.ConversationNotFoundException;
@@ -86,6 +87,7 @@ public final class ChatServlet extends ApiServlet {
         messages.add(new Turn("user", chat.message()));
         ClaudeRequest request = new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
                 chat.temperature(), chat.thinking(), chat.effort(), messages);
-        return new Answer(messageId, started.conversationId(), owner, request, app.services, app.registry::ended);
+        return new Answer(messageId, started.conversationId(), owner, request, app.services, ProductDialect.INSTANCE,
+                app.registry::ended);
     }
 }

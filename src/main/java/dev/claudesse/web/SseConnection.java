@@ -1,6 +1,7 @@
 package dev.claudesse.web;
 
-import dev.claudesse.protocol.SseFrames;
+import dev.claudesse.dialect.Dialect;
+import dev.claudesse.dialect.ProductDialect;
 import dev.claudesse.stream.Answer;
 import dev.claudesse.stream.EventLog;
 import jakarta.servlet.AsyncContext;
@@ -32,6 +33,7 @@ final class SseConnection implements AsyncListener, WriteListener {
     private final ServletOutputStream out;
     private final EventLog log;
     private final Answer answer;
+    private final byte[] keepAlive;
     private final Pinger pinger;
     private final long pingNanos;
     private final Runnable onContainerStopping;
@@ -44,10 +46,11 @@ final class SseConnection implements AsyncListener, WriteListener {
     private int next;
 
     private SseConnection(AsyncContext async, ServletOutputStream out, EventLog log, int from, Answer answer,
-                          Pinger pinger, Duration pingInterval, Runnable onContainerStopping) {
+                          byte[] keepAlive, Pinger pinger, Duration pingInterval, Runnable onContainerStopping) {
         this.async = async;
         this.out = out;
         this.log = log;
+        this.keepAlive = keepAlive;
         this.next = from;
         this.answer = answer;
         this.pinger = pinger;
@@ -58,13 +61,13 @@ final class SseConnection implements AsyncListener, WriteListener {
     /** Follows a live answer from event index from on; the container stopping ends the app's answers. */
     static void follow(HttpServletRequest req, HttpServletResponse resp, Answer answer, int from, App app)
             throws IOException {
-        open(req, resp, answer.log(), from, answer, app, app::abortAll);
+        open(req, resp, answer.dialect(), answer.log(), from, answer, app, app::abortAll);
     }
 
     /** Sends an answer rebuilt from the store, whole, and ends. */
     static void replay(HttpServletRequest req, HttpServletResponse resp, byte[][] frames, App app)
             throws IOException {
-        open(req, resp, EventLog.finished(frames), 0, null, app, () -> { });
+        open(req, resp, ProductDialect.INSTANCE, EventLog.finished(frames), 0, null, app, () -> { });
     }
 
     /**
@@ -72,22 +75,23 @@ final class SseConnection implements AsyncListener, WriteListener {
      * and follows the log until it finishes. The retry hint is written while the output still blocks;
      * from setWriteListener on, only drain() writes.
      */
-    private static void open(HttpServletRequest req, HttpServletResponse resp, EventLog log, int from,
-                             Answer answer, App app, Runnable onContainerStopping) throws IOException {
+    private static void open(HttpServletRequest req, HttpServletResponse resp, Dialect dialect, EventLog log,
+                             int from, Answer answer, App app, Runnable onContainerStopping) throws IOException {
         resp.setStatus(200);
         resp.setContentType("text/event-stream;charset=UTF-8");
         resp.setHeader("Cache-Control", "no-cache, no-transform");
         resp.setHeader("X-Accel-Buffering", "no");
+        dialect.headers().forEach(resp::setHeader);
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         SseConnection connection = new SseConnection(async, resp.getOutputStream(), log, from, answer,
-                app.pinger, app.settings.pingInterval(), onContainerStopping);
+                dialect.keepAlive(), app.pinger, app.settings.pingInterval(), onContainerStopping);
         async.addListener(connection);
         if (answer != null) {
             answer.follow();
         }
-        connection.out.write(SseFrames.RETRY);
-        connection.unflushed = true;
+        connection.out.write(dialect.opening());
+        connection.unflushed = true; // the headers go out at once, before Claude answers
         connection.out.setWriteListener(connection);
         // Only now may other threads call drain(): output is non-blocking from here on.
         app.pinger.add(connection);
@@ -113,7 +117,7 @@ final class SseConnection implements AsyncListener, WriteListener {
                     unflushed = true;
                     pingDue = false;
                 } else if (pingDue) {
-                    out.write(SseFrames.PING);
+                    out.write(keepAlive);
                     pingDue = false;
                     unflushed = true;
                 } else if (unflushed) {

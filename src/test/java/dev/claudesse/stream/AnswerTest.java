@@ -9,6 +9,7 @@ import dev.claudesse.claude.StreamBody;
 import dev.claudesse.claude.Upstream;
 import dev.claudesse.claude.UpstreamBody;
 import dev.claudesse.claude.UpstreamResponse;
+import dev.claudesse.dialect.ProductDialect;
 import dev.claudesse.models.ModelPolicy;
 import dev.claudesse.models.ModelTable;
 import dev.claudesse.store.AnswerEnd;
@@ -134,7 +135,7 @@ class AnswerTest {
                 JSON, store);
         ClaudeRequest request = new ClaudeRequest("claude-sonnet-5-5", null, 1000, null, null, null,
                 List.of(new Turn("user", "hi")));
-        return new Answer(messageId, "c1", "owner", request, services, onEnd);
+        return new Answer(messageId, "c1", "owner", request, services, ProductDialect.INSTANCE, onEnd);
     }
 
     /** The answer's events as (type, data) pairs. */

@@ -1,0 +1,40 @@
+package dev.claudesse.dialect;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.Map;
+
+/**
+ * A wire format for answers: how an answer's events become bytes on an event stream. The engine is the
+ * same for every dialect; a dialect is fixed when an answer starts, so each event is encoded once and
+ * every connection that follows the answer writes the same bytes. docs/architecture.md shows how to add one.
+ */
+public interface Dialect {
+
+    /** A fresh encoder for one answer. */
+    Encoder encoder(ObjectMapper json);
+
+    /** Response headers beyond the event stream's own (content type, no-cache, no proxy buffering). */
+    Map<String, String> headers();
+
+    /** Written first on every connection, before any event (the product's retry hint), or empty. */
+    byte[] opening();
+
+    /** Written when a stream has been quiet for the ping interval; never something a client must parse. */
+    byte[] keepAlive();
+
+    /**
+     * One answer's encoder: called by one thread at a time, in the answer's order; it may keep state (ids,
+     * open blocks). Each call returns the bytes of zero or more complete events.
+     */
+    interface Encoder {
+
+        byte[] event(AnswerEvent event);
+
+        /** A piece of answer text: the per-delta hot path. */
+        byte[] text(String delta);
+
+        /** A piece of thinking, sent only when the request asked for it. */
+        byte[] thinking(String delta);
+    }
+}
