@@ -28,6 +28,7 @@ public record Settings(
         long replayMaxBytes,
         Duration upstreamIdleTimeout,
         Duration cancelAfterDisconnect,
+        Duration uiStopGrace,
         Path modelsFile,
         SettingsSource source) {
 
@@ -53,6 +54,7 @@ public record Settings(
                 positive(s, "CLAUDE_SSE_REPLAY_MAX_BYTES", Runtime.getRuntime().maxMemory() / 8),
                 Duration.ofSeconds(positive(s, "CLAUDE_SSE_UPSTREAM_IDLE_SECONDS", 60)),
                 cancelSeconds < 0 ? null : Duration.ofSeconds(cancelSeconds),
+                Duration.ofSeconds(positive(s, "CLAUDE_SSE_UI_STOP_GRACE_SECONDS", 3)),
                 models == null ? null : Path.of(models),
                 s);
     }

@@ -137,8 +137,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             throw new ConversationFullException("The message has " + incoming + " bytes; a conversation holds at"
                     + " most " + options.maxBytes() + ". Send a shorter message.", true);
         }
-        if (conversationId == null) {
-            conversationId = UUID.randomUUID().toString();
+        if (conversationId == null || (start.createIfAbsent() && !exists(connection, conversationId))) {
+            conversationId = conversationId == null ? UUID.randomUUID().toString() : conversationId;
             Sql.update(connection, "INSERT INTO conversations (id, owner, title, created_at, updated_at)"
                     + " VALUES (?, ?, ?, ?, ?)", conversationId, start.owner(),
                     Titles.fromFirstMessage(start.userText()), now, now);
@@ -156,6 +156,14 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                         + " created_at) VALUES (?, ?, ?, 'assistant', '', ?, 'streaming', ?)",
                 start.assistantMessageId(), conversationId, position + 1, start.model(), now);
         return new Started(conversationId, history);
+    }
+
+    private static boolean exists(Connection connection, String conversationId) throws SQLException {
+        try (PreparedStatement query = Sql.prepare(connection, "SELECT 1 FROM conversations WHERE id = ?",
+                conversationId);
+             ResultSet rows = query.executeQuery()) {
+            return rows.next();
+        }
     }
 
     /** Locks the conversation row, so two questions in one conversation get distinct positions. */

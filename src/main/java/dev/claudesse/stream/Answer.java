@@ -74,6 +74,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private volatile long lastUpstreamNanos = System.nanoTime();
     private volatile long unfollowedSinceNanos = System.nanoTime();
     private volatile long endedNanos;
+    private volatile Duration unfollowedGrace;
 
     public Answer(String messageId, String conversationId, String owner, ClaudeRequest request,
                   AnswerServices services, Dialect dialect, Consumer<Answer> onEnd) {
@@ -357,6 +358,18 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             idleTimedOut = true;
             cancelUpstream();
         }
+    }
+
+    /**
+     * Stop this answer when no connection has followed it for this long (a client whose only way to stop
+     * is to go away), whatever the server-wide setting says.
+     */
+    public void stopWhenUnfollowedFor(Duration grace) {
+        this.unfollowedGrace = grace;
+    }
+
+    Duration unfollowedGrace() {
+        return unfollowedGrace;
     }
 
     /** Called by the housekeeper: stops an answer nobody has followed for the grace period. */

@@ -115,6 +115,16 @@ public final class AnswerRegistry {
         return answers.get(messageId);
     }
 
+    /** The answer still running in this owner's conversation, or null. */
+    public Answer runningIn(String owner, String conversationId) {
+        for (Answer answer : answers.values()) {
+            if (!answer.isEnded() && answer.conversationId().equals(conversationId) && answer.owner().equals(owner)) {
+                return answer;
+            }
+        }
+        return null;
+    }
+
     public Collection<Answer> all() {
         return answers.values();
     }
@@ -129,8 +139,9 @@ public final class AnswerRegistry {
         for (Answer answer : answers.values()) {
             if (answer.status() == AnswerStatus.STREAMING) {
                 answer.checkIdle(now, idleTimeout);
-                if (cancelAfterDisconnect != null) {
-                    answer.checkAbandoned(now, cancelAfterDisconnect);
+                Duration grace = answer.unfollowedGrace() != null ? answer.unfollowedGrace() : cancelAfterDisconnect;
+                if (grace != null) {
+                    answer.checkAbandoned(now, grace);
                 }
             }
         }

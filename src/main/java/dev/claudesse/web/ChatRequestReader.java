@@ -36,11 +36,24 @@ final class ChatRequestReader {
     }
 
     ChatRequest read(HttpServletRequest req) throws IOException {
+        return parse(jsonBody(req));
+    }
+
+    /** The request's JSON object: 415, 413 and 400 (invalid_json) before anything else is looked at. */
+    JsonNode jsonObject(HttpServletRequest req) throws IOException {
+        return object(jsonBody(req));
+    }
+
+    private byte[] jsonBody(HttpServletRequest req) throws IOException {
         String type = req.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(415, "unsupported_media_type", "Send the chat request as application/json.");
         }
-        return parse(body(req));
+        return body(req);
+    }
+
+    /** The request fields every dialect shares, checked against the model's rules. */
+    record Options(String model, String system, int maxTokens, Double temperature, Thinking thinking, String effort) {
     }
 
     private byte[] body(HttpServletRequest req) throws IOException {
@@ -62,6 +75,21 @@ final class ChatRequestReader {
     }
 
     ChatRequest parse(byte[] body) {
+        JsonNode root = object(body);
+        String message = text(root, "message");
+        if (message == null || message.isBlank()) {
+            throw invalid("invalid_request", "\"message\" is required and must not be blank.");
+        }
+        Options options = options(root);
+        String conversationId = text(root, "conversationId");
+        if (conversationId != null && (conversationId.isBlank() || conversationId.length() > 64)) {
+            throw invalid("invalid_request", "\"conversationId\" is not a conversation id.");
+        }
+        return new ChatRequest(message, conversationId, options.model(), options.system(), options.maxTokens(),
+                options.temperature(), options.thinking(), options.effort());
+    }
+
+    private JsonNode object(byte[] body) {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -71,22 +99,18 @@ final class ChatRequestReader {
         if (root == null || !root.isObject()) {
             throw invalid("invalid_json", "The body must be a JSON object.");
         }
-        String message = text(root, "message");
-        if (message == null || message.isBlank()) {
-            throw invalid("invalid_request", "\"message\" is required and must not be blank.");
-        }
+        return root;
+    }
+
+    /** model, system, maxTokens, temperature, thinking and effort, with the model's rules applied. */
+    Options options(JsonNode root) {
         String model = model(text(root, "model"));
         ModelSpec spec = models.table().find(model);
         int maxTokens = maxTokens(root.get("maxTokens"), spec);
         Thinking thinking = thinking(root.get("thinking"), maxTokens, spec, model);
         Double temperature = temperature(root.get("temperature"), thinking, spec, model);
         String effort = effort(root.get("effort"), spec, model);
-        String conversationId = text(root, "conversationId");
-        if (conversationId != null && (conversationId.isBlank() || conversationId.length() > 64)) {
-            throw invalid("invalid_request", "\"conversationId\" is not a conversation id.");
-        }
-        return new ChatRequest(message, conversationId, model, text(root, "system"), maxTokens, temperature,
-                thinking, effort);
+        return new Options(model, text(root, "system"), maxTokens, temperature, thinking, effort);
     }
 
     private String model(String requested) {
@@ -194,7 +218,7 @@ final class ChatRequestReader {
     }
 
     /** A string field; JSON may carry half of an emoji ("\\ud83d"), which becomes U+FFFD here. */
-    private static String text(JsonNode root, String field) {
+    static String text(JsonNode root, String field) {
         JsonNode value = root.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -205,7 +229,7 @@ final class ChatRequestReader {
         return Utf16.wellFormed(value.asText());
     }
 
-    private static ApiException invalid(String type, String message) {
+    static ApiException invalid(String type, String message) {
         return new ApiException(400, type, message);
     }
 }

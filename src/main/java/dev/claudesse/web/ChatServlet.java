@@ -67,6 +67,11 @@ public final class ChatServlet extends ApiServlet {
     }
 
     private void admit(String owner) {
+        admit(app, owner);
+    }
+
+    /** Reserves a running slot, or refuses with 429; shared by every dialect's start. */
+    static void admit(App app, String owner) {
         AnswerRegistry.Admission admission = app.registry.admit(owner);
         switch (admission) {
             case OWNER_LIMIT -> throw new ApiException(429, "too_many_answers",

@@ -163,6 +163,7 @@ public final class ScriptControl implements AutoCloseable {
         Map<String, Object> out = new HashMap<>();
         out.put("text", facts.text());
         out.put("stopReason", facts.stopReason());
+        out.put("thinking", facts.thinking());
         return out;
     }
 

@@ -1,0 +1,157 @@
+package dev.claudesse.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.claudesse.claude.ClaudeRequest;
+import dev.claudesse.dialect.UiMessageDialect;
+import dev.claudesse.store.AnswerStart;
+import dev.claudesse.store.ConversationFullException;
+import dev.claudesse.store.ConversationNotFoundException;
+import dev.claudesse.store.Started;
+import dev.claudesse.stream.Answer;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The AI SDK's `useChat` dialect (docs/frontends.md): POST api/ui/chat starts an answer streamed as a UI
+ * message stream; GET api/ui/chat/{chatId}/stream replays the chat's running answer from its start and
+ * follows it (204 when there is none); POST api/ui/chat/{chatId}/stop stops it. A chat id names one stored
+ * conversation of its owner. useChat's stop() only drops the connection, so an answer nobody follows for
+ * CLAUDE_SSE_UI_STOP_GRACE_SECONDS is stopped, unless a resume (a page reload) follows it again first.
+ */
+public final class UiChatServlet extends ApiServlet {
+
+    private ChatRequestReader shared;
+    private UiChatRequestReader reader;
+
+    @Override
+    public void init() {
+        super.init();
+        shared = new ChatRequestReader(app.settings, app.models, app.json);
+        reader = new UiChatRequestReader(shared);
+    }
+
+    @Override
+    protected Set<String> methods() {
+        return Set.of("GET", "POST", "OPTIONS");
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String chatId = chatId(req, "stop");
+        if (chatId != null) {
+            stop(req, resp, chatId);
+            return;
+        }
+        if (req.getPathInfo() != null && !req.getPathInfo().equals("/")) {
+            throw notFound();
+        }
+        JsonNode body = shared.jsonObject(req);
+        UiChatRequest chat = reader.parse(body);
+        if (app.services.upstream() == null) {
+            throw new ApiException(503, "upstream_not_configured",
+                    "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
+        }
+        String owner = Owners.resolve(req, resp);
+        ChatServlet.admit(app, owner);
+        Answer answer;
+        try {
+            answer = begin(owner, chat);
+        } catch (RuntimeException e) {
+            app.registry.release(owner);
+            throw e;
+        }
+        app.registry.add(answer);
+        app.executor.execute(answer);
+        SseConnection.follow(req, resp, answer, 0, app);
+    }
+
+    private Answer begin(String owner, UiChatRequest chat) {
+        String messageId = UUID.randomUUID().toString();
+        ChatRequestReader.Options o = chat.options();
+        Started started;
+        try {
+            started = app.store.begin(new AnswerStart(owner, conversationId(owner, chat.chatId()),
+                    UUID.randomUUID().toString(), messageId, chat.question(), o.model(), Instant.now(), true));
+        } catch (ConversationNotFoundException e) {
+            throw new IllegalStateException("a chat's conversation is created when missing", e);
+        } catch (ConversationFullException e) {
+            throw e.messageAlone() ? new ApiException(413, "message_too_large", e.getMessage())
+                    : new ApiException(409, "conversation_full", e.getMessage());
+        }
+        // The client's messages are the conversation as its user sees it (edited, regenerated): they are sent
+        ClaudeRequest request = new ClaudeRequest(o.model(), o.system(), o.maxTokens(), o.temperature(),
+                o.thinking(), o.effort(), chat.turns());
+        Answer answer = new Answer(messageId, started.conversationId(), owner, request, app.services,
+                UiMessageDialect.INSTANCE, app.registry::ended);
+        answer.stopWhenUnfollowedFor(app.settings.uiStopGrace());
+        return answer;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String chatId = chatId(req, "stream");
+        if (chatId == null) {
+            throw notFound();
+        }
+        String owner = Owners.existing(req);
+        Answer running = owner == null ? null : app.registry.runningIn(owner, conversationId(owner, chatId));
+        if (running == null) {
+            resp.setStatus(204); // useChat asks on every mount, new chats and other owners' included
+            return;
+        }
+        SseConnection.follow(req, resp, running, 0, app); // the SDK expects the whole answer again
+    }
+
+    private void stop(HttpServletRequest req, HttpServletResponse resp, String chatId) throws IOException {
+        String owner = Owners.existing(req);
+        Answer running = owner == null ? null : app.registry.runningIn(owner, conversationId(owner, chatId));
+        if (running == null) {
+            throw new ApiException(404, "not_found", "This chat has no running answer.");
+        }
+        running.stop();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chatId", chatId);
+        body.put("messageId", running.messageId());
+        body.put("state", "stopping");
+        writeJson(resp, body);
+    }
+
+    /** The chat id of api/ui/chat/{chatId}/{action}, or null for another path. */
+    private static String chatId(HttpServletRequest req, String action) {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        String[] parts = path.split("/");
+        if (parts.length == 3 && parts[2].equals(action)) {
+            if (!UiChatRequestReader.CHAT_ID.matcher(parts[1]).matches()) {
+                throw notFound();
+            }
+            return parts[1];
+        }
+        return null;
+    }
+
+    /** One stored conversation per owner and chat id; the same chat id of another owner is another one. */
+    static String conversationId(String owner, String chatId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((owner + "\u0000" + chatId).getBytes(StandardCharsets.UTF_8));
+            return "ui-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ApiException notFound() {
+        return new ApiException(404, "not_found", "There is no such chat action.");
+    }
+}
