@@ -1,5 +1,5 @@
 // api/ui/chat, the AI SDK's useChat dialect, driven by the real `ai` package (DefaultChatTransport and
-// readUIMessageStream) against the real server and the fake Claude. Run by UiChatIT (mvn verify).
+// readUIMessageStream) against the real server and the fake Claude. Run by ClientIT (mvn verify).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { BASE, control, cookieJar, saved, waitFor } from './support.mjs';
 
 const DEPS = process.env.JS_DEPS;
-if (!DEPS) throw new Error('JS_DEPS is not set: run through UiChatIT (mvn verify)');
+if (!DEPS) throw new Error('JS_DEPS is not set: run through ClientIT (mvn verify)');
 const require = createRequire(join(DEPS, 'x.js'));
 const { DefaultChatTransport, readUIMessageStream } = await import(pathToFileURL(require.resolve('ai')).href);
 

@@ -63,4 +63,15 @@ class ClientIT {
             assertEquals(0, exit, "node --test replay.it.mjs failed; its output is above");
         }
     }
+
+    /** api/ui/chat, the useChat dialect, driven by the real `ai` package's transport (ui-chat.it.mjs). */
+    @Test
+    void theAiSdksTransportAgainstTheServer() throws Exception {
+        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
+        Map<String, String> env = fixture.env();
+        env.put("JS_DEPS", JsFixture.installNpmDeps().toString());
+        int exit = ProcessRun.run("js-ui-chat", List.of(node.toString(), "--test", "ui-chat.it.mjs"), JS, env,
+                Duration.ofMinutes(3));
+        assertEquals(0, exit, "node --test ui-chat.it.mjs failed; its output is above");
+    }
 }
