@@ -108,7 +108,8 @@ test('bad input is a 4xx with a clear message, before any stream', async () => {
   const jar = cookieJar();
   for (const [body, status] of [[{ id: 'bad id!', messages: [question('x')] }, 400],
     [{ id: 'ok', messages: [] }, 400],
-    [{ id: 'ok', messages: [{ id: 'm', role: 'user', parts: [{ type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AA==' }] }] }, 400],
+    [{ id: 'ok', messages: [{ id: 'm', role: 'user', parts: [{ type: 'file', mediaType: 'text/plain', url: 'data:text/plain;base64,AA==' }, { type: 'text', text: 'x' }] }] }, 400],
+    [{ id: 'ok', messages: [{ id: 'm', role: 'user', parts: [{ type: 'file', mediaType: 'image/png', url: 'http://example.com/a.png' }, { type: 'text', text: 'x' }] }] }, 400],
     [{ id: 'ok', messages: [question('x')], model: 'claude-sonnet-4-5' }, 400]]) {
     const response = await jar.fetch(API, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     assert.equal(response.status, status, JSON.stringify(body));
@@ -163,4 +164,33 @@ test('an abort (useChat\'s stop) stops Claude once the grace period passes, and 
   const took = Date.now() - abortedAt;
   assert.ok(took < 3000 + 2500, `stopped ${took} ms after the abort (grace 3 s)`);
   assert.ok(answer.text.startsWith('Part 01 of a long answer. Part 02'), answer.text);
+});
+
+test('files reach Claude as image and document blocks, before the question\'s text', async () => {
+  await control('enqueue', { text: ['A red pixel and a PDF.'] });
+  const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const message = { id: 'u-files', role: 'user', parts: [
+    { type: 'file', mediaType: 'image/png', filename: 'pixel.png', url: `data:image/png;base64,${pixel}` },
+    { type: 'file', mediaType: 'application/pdf', url: 'https://example.com/paper.pdf' },
+    { type: 'text', text: 'What are these?' }] };
+  await ask(cookieJar(), 'chat-files', [message]);
+  const sent = (await control('requests/last')).messages;
+  assert.deepEqual(sent.at(-1).content, [
+    { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pixel } },
+    { type: 'document', source: { type: 'url', url: 'https://example.com/paper.pdf' } },
+    { type: 'text', text: 'What are these?' }]);
+});
+
+test('too many files or one too large are refused before any stream', async () => {
+  const jar = cookieJar();
+  const file = { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AA==' };
+  const many = { id: 'ok', messages: [{ id: 'm', role: 'user', parts: [...Array(11)].map(() => file).concat([{ type: 'text', text: 'x' }]) }] };
+  let response = await jar.fetch(API, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(many) });
+  assert.equal(response.status, 400);
+  assert.equal((await response.json()).error.type, 'too_many_attachments');
+  const big = 'A'.repeat(1_000_004); // 750,003 bytes decoded: over the limit, under the body limit
+  const large = { id: 'ok', messages: [{ id: 'm', role: 'user', parts: [{ ...file, url: `data:image/png;base64,${big}` }, { type: 'text', text: 'x' }] }] };
+  response = await jar.fetch(API, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(large) });
+  assert.equal(response.status, 413);
+  assert.equal((await response.json()).error.type, 'attachment_too_large');
 });

@@ -3,7 +3,6 @@ package dev.claudesse.claude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.claudesse.store.Turn;
 
 import java.util.List;
 
@@ -12,7 +11,7 @@ import java.util.List;
  * temperature, thinking and effort are null when not set.
  */
 public record ClaudeRequest(String model, String system, int maxTokens, Double temperature,
-                            Thinking thinking, String effort, List<Turn> messages) {
+                            Thinking thinking, String effort, List<Message> messages) {
 
     public boolean thinkingEnabled() {
         return thinking != null;
@@ -41,8 +40,25 @@ public record ClaudeRequest(String model, String system, int maxTokens, Double t
             body.putObject("output_config").put("effort", effort);
         }
         ArrayNode array = body.putArray("messages");
-        for (Turn turn : messages) {
-            array.addObject().put("role", turn.role()).put("content", turn.text());
+        for (Message message : messages) {
+            ObjectNode turn = array.addObject().put("role", message.role());
+            if (message.attachments().isEmpty()) {
+                turn.put("content", message.text());
+                continue;
+            }
+            ArrayNode content = turn.putArray("content"); // files first, then the text about them
+            for (Attachment file : message.attachments()) {
+                ObjectNode source = content.addObject().put("type", file.isImage() ? "image" : "document")
+                        .putObject("source");
+                if (file.url() != null) {
+                    source.put("type", "url").put("url", file.url());
+                } else {
+                    source.put("type", "base64").put("media_type", file.mediaType()).put("data", file.data());
+                }
+            }
+            if (!message.text().isBlank()) {
+                content.addObject().put("type", "text").put("text", message.text());
+            }
         }
         try {
             return json.writeValueAsBytes(body);

@@ -3,7 +3,6 @@ package dev.claudesse.claude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.claudesse.protocol.Utf16;
-import dev.claudesse.store.Turn;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,7 +51,7 @@ public final class DemoUpstream implements Upstream {
     }
 
     private List<byte[]> events(ClaudeRequest request) {
-        Turn last = request.messages().get(request.messages().size() - 1);
+        Message last = request.messages().get(request.messages().size() - 1);
         String text = answerText(last.text());
         List<String> pieces = pieces(text);
         long inputTokens = estimateTokens(request);
@@ -81,8 +80,8 @@ public final class DemoUpstream implements Upstream {
 
     private static long estimateTokens(ClaudeRequest request) {
         long chars = request.system() == null ? 0 : request.system().length();
-        for (Turn turn : request.messages()) {
-            chars += turn.text().length();
+        for (Message message : request.messages()) {
+            chars += message.text().length();
         }
         return Math.max(1, chars / 4);
     }

@@ -29,6 +29,8 @@ public record Settings(
         Duration upstreamIdleTimeout,
         Duration cancelAfterDisconnect,
         Duration uiStopGrace,
+        int maxAttachments,
+        long maxAttachmentBytes,
         Path modelsFile,
         SettingsSource source) {
 
@@ -55,6 +57,9 @@ public record Settings(
                 Duration.ofSeconds(positive(s, "CLAUDE_SSE_UPSTREAM_IDLE_SECONDS", 60)),
                 cancelSeconds < 0 ? null : Duration.ofSeconds(cancelSeconds),
                 Duration.ofSeconds(positive(s, "CLAUDE_SSE_UI_STOP_GRACE_SECONDS", 3)),
+                (int) positive(s, "CLAUDE_SSE_MAX_ATTACHMENTS", 10),
+                // what fits in the default body limit once base64 has grown it by a third
+                positive(s, "CLAUDE_SSE_MAX_ATTACHMENT_BYTES", 750_000),
                 models == null ? null : Path.of(models),
                 s);
     }

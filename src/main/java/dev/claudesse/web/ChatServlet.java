@@ -1,12 +1,12 @@
 package dev.claudesse.web;
 
 import dev.claudesse.claude.ClaudeRequest;
+import dev.claudesse.claude.Message;
 import dev.claudesse.dialect.ProductDialect;
 import dev.claudesse.store.AnswerStart;
 import dev.claudesse.store.ConversationFullException;
 import dev.claudesse.store.ConversationNotFoundException;
 import dev.claudesse.store.Started;
-import dev.claudesse.store.Turn;
 import dev.claudesse.stream.Answer;
 import dev.claudesse.stream.AnswerRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -88,8 +88,9 @@ public final class ChatServlet extends ApiServlet {
         String messageId = UUID.randomUUID().toString();
         Started started = app.store.begin(new AnswerStart(owner, chat.conversationId(),
                 UUID.randomUUID().toString(), messageId, chat.message(), chat.model(), Instant.now()));
-        List<Turn> messages = new ArrayList<>(started.history());
-        messages.add(new Turn("user", chat.message()));
+        List<Message> messages = new ArrayList<>();
+        started.history().forEach(turn -> messages.add(Message.of(turn)));
+        messages.add(new Message("user", chat.message(), List.of()));
         ClaudeRequest request = new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
                 chat.temperature(), chat.thinking(), chat.effort(), messages);
         return new Answer(messageId, started.conversationId(), owner, request, app.services, ProductDialect.INSTANCE,

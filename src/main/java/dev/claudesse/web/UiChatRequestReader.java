@@ -1,11 +1,14 @@
 package dev.claudesse.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.claudesse.claude.Attachment;
+import dev.claudesse.claude.Message;
 import dev.claudesse.protocol.Utf16;
-import dev.claudesse.store.Turn;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import static dev.claudesse.web.ChatRequestReader.invalid;
@@ -18,11 +21,17 @@ import static dev.claudesse.web.ChatRequestReader.invalid;
 final class UiChatRequestReader {
 
     static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    static final Set<String> MEDIA_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf");
+    private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+);base64,([A-Za-z0-9+/=\\s]*)");
 
     private final ChatRequestReader shared;
+    private final int maxAttachments;
+    private final long maxAttachmentBytes;
 
-    UiChatRequestReader(ChatRequestReader shared) {
+    UiChatRequestReader(ChatRequestReader shared, int maxAttachments, long maxAttachmentBytes) {
         this.shared = shared;
+        this.maxAttachments = maxAttachments;
+        this.maxAttachmentBytes = maxAttachmentBytes;
     }
 
     UiChatRequest parse(JsonNode root) {
@@ -38,9 +47,14 @@ final class UiChatRequestReader {
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw invalid("invalid_request", "\"messages\" must be a non-empty list of UI messages.");
         }
-        List<Turn> turns = new ArrayList<>();
+        List<Message> turns = new ArrayList<>();
         for (JsonNode message : messages) {
             addTurn(turns, message);
+        }
+        long files = turns.stream().mapToLong(t -> t.attachments().size()).sum();
+        if (files > maxAttachments) {
+            throw invalid("too_many_attachments", "A chat may carry at most " + maxAttachments + " files; this one has "
+                    + files + ".");
         }
         while (!turns.isEmpty() && !turns.getFirst().role().equals("user")) {
             turns.removeFirst(); // Claude's conversation starts with the user
@@ -51,8 +65,8 @@ final class UiChatRequestReader {
         return new UiChatRequest(chatId, List.copyOf(turns), turns.getLast().text(), shared.options(root));
     }
 
-    /** Appends a message's text, joined to the previous turn when the role repeats (Claude wants them alternating). */
-    private static void addTurn(List<Turn> turns, JsonNode message) {
+    /** Appends a message's text and files, joined to the previous turn when the role repeats (Claude wants them alternating). */
+    private void addTurn(List<Message> turns, JsonNode message) {
         String role = message.path("role").asText("");
         if (role.equals("system")) {
             return; // the server's system prompt and the request's "system" field apply instead
@@ -61,6 +75,7 @@ final class UiChatRequestReader {
             throw invalid("invalid_request", "A message's role must be user or assistant, not \"" + role + "\".");
         }
         StringBuilder text = new StringBuilder();
+        List<Attachment> files = new ArrayList<>();
         for (JsonNode part : message.path("parts")) {
             String type = part.path("type").asText("");
             switch (type) {
@@ -68,20 +83,55 @@ final class UiChatRequestReader {
                 case "reasoning", "step-start" -> {
                     // what Claude thought before is not sent back
                 }
-                case "file" -> throw invalid("unsupported_part", "File parts (attachments) are not supported on"
-                        + " this server yet; send text.");
+                case "file" -> {
+                    if (!role.equals("user")) {
+                        throw invalid("unsupported_part", "Only the user's messages may carry files.");
+                    }
+                    files.add(attachment(part));
+                }
                 default -> throw invalid("unsupported_part", "Message parts of type \"" + type + "\" are not"
-                        + " supported; send text.");
+                        + " supported; send text and files.");
             }
         }
-        if (text.isEmpty() && role.equals("assistant")) {
+        if (text.isEmpty() && files.isEmpty() && role.equals("assistant")) {
             return;
         }
         if (!turns.isEmpty() && turns.getLast().role().equals(role)) {
-            Turn previous = turns.removeLast();
-            turns.add(new Turn(role, previous.text() + "\n\n" + text));
+            Message previous = turns.removeLast();
+            List<Attachment> all = new ArrayList<>(previous.attachments());
+            all.addAll(files);
+            turns.add(new Message(role, previous.text() + "\n\n" + text, all));
         } else {
-            turns.add(new Turn(role, text.toString()));
+            turns.add(new Message(role, text.toString(), files));
         }
+    }
+
+    /** A file part: an image or PDF as a base64 data: URL (sent to Claude as data) or an https URL (Claude fetches it). */
+    private Attachment attachment(JsonNode part) {
+        String mediaType = part.path("mediaType").asText("");
+        if (!MEDIA_TYPES.contains(mediaType)) {
+            throw invalid("unsupported_media_type", "Files of type \"" + mediaType + "\" are not supported; send PNG,"
+                    + " JPEG, GIF, WebP images or PDF documents.");
+        }
+        String url = part.path("url").asText("");
+        if (url.startsWith("https://")) {
+            return new Attachment(mediaType, null, url);
+        }
+        var data = DATA_URL.matcher(url);
+        if (!data.matches() || !data.group(1).equals(mediaType)) {
+            throw invalid("invalid_request", "A file's url must be a base64 data: URL of its media type, or https.");
+        }
+        String base64 = data.group(2).replaceAll("\\s", "");
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw invalid("invalid_request", "A file's data is not valid base64.");
+        }
+        if (bytes.length > maxAttachmentBytes) {
+            throw new ApiException(413, "attachment_too_large", "A file has " + bytes.length + " bytes; at most "
+                    + maxAttachmentBytes + " are allowed.");
+        }
+        return new Attachment(mediaType, base64, null);
     }
 }

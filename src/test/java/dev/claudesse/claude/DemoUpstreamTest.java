@@ -2,7 +2,6 @@ package dev.claudesse.claude;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.claudesse.protocol.EventStreamParser;
-import dev.claudesse.store.Turn;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,7 +17,7 @@ class DemoUpstreamTest {
         ObjectMapper json = new ObjectMapper();
         String question = "a".repeat(199) + "😀 and more";
         UpstreamResponse response = new DemoUpstream(json, Duration.ZERO).open(new ClaudeRequest("claude-sonnet-5-5",
-                null, 100, null, null, null, List.of(new Turn("user", question))), null);
+                null, 100, null, null, null, List.of(new Message("user", question, List.of()))), null);
         StringBuilder text = new StringBuilder();
         EventStreamParser parser = new EventStreamParser((type, data, id) -> {
             if (type.equals("content_block_delta")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.claudesse.claude.BodySink;
 import dev.claudesse.claude.ClaudeRequest;
+import dev.claudesse.claude.Message;
 import dev.claudesse.claude.RetryPolicy;
 import dev.claudesse.claude.StreamBody;
 import dev.claudesse.claude.Upstream;
@@ -18,7 +19,6 @@ import dev.claudesse.store.AnswerStatus;
 import dev.claudesse.store.ConversationStore;
 import dev.claudesse.store.Started;
 import dev.claudesse.store.StoredAnswer;
-import dev.claudesse.store.Turn;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -134,7 +134,7 @@ class AnswerTest {
         AnswerServices services = new AnswerServices(upstream, models, new RetryPolicy(2, Duration.ZERO, Duration.ZERO),
                 JSON, store);
         ClaudeRequest request = new ClaudeRequest("claude-sonnet-5-5", null, 1000, null, null, null,
-                List.of(new Turn("user", "hi")));
+                List.of(new Message("user", "hi", List.of())));
         return new Answer(messageId, "c1", "owner", request, services, ProductDialect.INSTANCE, onEnd);
     }
 
