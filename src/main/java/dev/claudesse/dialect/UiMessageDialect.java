@@ -63,6 +63,8 @@ public final class UiMessageDialect implements Dialect {
         /** "text", "reasoning" or null: the block a delta goes into, opened and closed around Claude's blocks. */
         private String open;
         private int blocks;
+        /** `data: {"type":"text-delta","id":"b3","delta":"` of the open block, made once per block. */
+        private byte[] deltaHead;
         private ObjectNode costMetadata;
 
         Encoder(ObjectMapper json) {
@@ -128,10 +130,11 @@ public final class UiMessageDialect implements Dialect {
                 open = kind;
                 blocks++;
                 write(out, json.createObjectNode().put("type", kind + "-start").put("id", blockId()));
+                deltaHead = ("data: {\"type\":\"" + kind + "-delta\",\"id\":\"" + blockId() + "\",\"delta\":\"")
+                        .getBytes(StandardCharsets.US_ASCII);
             }
             // the per-delta hot path: escaped straight into bytes, no JSON tree
-            out.writeBytes(("data: {\"type\":\"" + kind + "-delta\",\"id\":\"" + blockId() + "\",\"delta\":\"")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(deltaHead);
             out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(delta));
             out.writeBytes(DELTA_END);
             return out.toByteArray();

@@ -12,6 +12,12 @@ public class ApiException extends RuntimeException {
         this.type = type;
     }
 
+    /** A question its conversation has no room for: 413 when the message alone is too large, else 409. */
+    static ApiException of(dev.claudesse.store.ConversationFullException full) {
+        return full.messageAlone() ? new ApiException(413, "message_too_large", full.getMessage())
+                : new ApiException(409, "conversation_full", full.getMessage());
+    }
+
     public int status() {
         return status;
     }

@@ -55,8 +55,7 @@ public final class ChatServlet extends ApiServlet {
             throw new ApiException(404, "conversation_not_found", "There is no conversation with that id.");
         } catch (ConversationFullException e) {
             app.registry.release(owner);
-            throw e.messageAlone() ? new ApiException(413, "message_too_large", e.getMessage())
-                    : new ApiException(409, "conversation_full", e.getMessage());
+            throw ApiException.of(e);
         } catch (RuntimeException e) {
             app.registry.release(owner);
             throw e;

@@ -86,8 +86,7 @@ public final class UiChatServlet extends ApiServlet {
         } catch (ConversationNotFoundException e) {
             throw new IllegalStateException("a chat's conversation is created when missing", e);
         } catch (ConversationFullException e) {
-            throw e.messageAlone() ? new ApiException(413, "message_too_large", e.getMessage())
-                    : new ApiException(409, "conversation_full", e.getMessage());
+            throw ApiException.of(e);
         }
         // The client's messages are the conversation as its user sees it (edited, regenerated): they are sent
         ClaudeRequest request = new ClaudeRequest(o.model(), o.system(), o.maxTokens(), o.temperature(),
