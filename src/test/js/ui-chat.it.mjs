@@ -77,6 +77,32 @@ test('the client\'s messages are the conversation Claude hears', async () => {
     ['assistant', 'First answer, edited.'], ['user', 'Second question']]);
 });
 
+test('regenerate: the new answer takes the old one\'s place in the stored conversation', async () => {
+  const jar = cookieJar();
+  const first = question('Tell me a joke');
+  await control('enqueue', { text: ['First joke.'] });
+  const { message: old } = await ask(jar, 'chat-regenerate', [first]);
+  await control('enqueue', { text: ['Second joke.'] });
+  // what useChat's regenerate() sends: the messages up to the question, no messageId
+  const transport = new DefaultChatTransport({ api: API, fetch: jar.fetch });
+  const stream = await transport.sendMessages({ chatId: 'chat-regenerate', messages: [first],
+    trigger: 'regenerate-message', messageId: undefined });
+  let again;
+  for await (const m of readUIMessageStream({ stream })) again = m;
+  assert.equal(text(again), 'Second joke.');
+  const url = new URL(`api/conversations/${again.metadata.conversationId}`, BASE);
+  const stored = await waitFor(async () => {
+    const c = await (await jar.fetch(url)).json();
+    return c.messages?.at(-1)?.status === 'complete' ? c : null;
+  }, 'the new answer to be saved');
+  assert.deepEqual(stored.messages.map(m => [m.role, m.text]), [['user', 'Tell me a joke'], ['assistant', 'Second joke.']]);
+  assert.equal(stored.messages[1].id, again.id);
+  assert.equal(stored.messages[1].replaces, old.id);
+  const paid = Number(old.metadata.totalCost) + Number(again.metadata.totalCost);
+  assert.ok(Number(old.metadata.totalCost) > 0 && Math.abs(Number(stored.totalCost) - paid) < 1e-12,
+    `the replaced answer was paid for, and counts: ${stored.totalCost} vs ${paid}`);
+});
+
 test('a mid-stream overloaded error ends with an error chunk, after the text shown', async () => {
   await control('enqueue', { transcript: 'overloaded_midstream' });
   const { message, errors } = await ask(cookieJar(), 'chat-overloaded', [question('Hi')]);

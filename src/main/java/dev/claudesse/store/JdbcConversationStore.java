@@ -132,6 +132,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         String conversationId = start.conversationId();
         List<Turn> history = List.of();
         int position = 0;
+        String replaced = null;
         long incoming = utf8Length(start.userText());
         if (incoming > options.maxBytes()) {
             throw new ConversationFullException("The message has " + incoming + " bytes; a conversation holds at"
@@ -146,6 +147,10 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             lockOwnConversation(connection, start.owner(), conversationId);
             checkRoom(connection, conversationId, incoming);
             position = nextPosition(connection, conversationId);
+            if (start.regenerating() != null) {
+                replaced = supersede(connection, conversationId, start.regenerating().answerId(),
+                        start.assistantMessageId());
+            }
             history = history(connection, conversationId, position);
             Sql.update(connection, "UPDATE conversations SET updated_at = ? WHERE id = ?", now, conversationId);
         }
@@ -153,9 +158,42 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                         + " created_at, finished_at) VALUES (?, ?, ?, 'user', ?, ?, 'complete', ?, ?)",
                 start.userMessageId(), conversationId, position, nonNull(start.userText()), start.model(), now, now);
         Sql.update(connection, "INSERT INTO messages (id, conversation_id, position, role, content, model, status,"
-                        + " created_at) VALUES (?, ?, ?, 'assistant', '', ?, 'streaming', ?)",
-                start.assistantMessageId(), conversationId, position + 1, start.model(), now);
+                        + " created_at, replaces) VALUES (?, ?, ?, 'assistant', '', ?, 'streaming', ?, ?)",
+                start.assistantMessageId(), conversationId, position + 1, start.model(), now, replaced);
         return new Started(conversationId, history);
+    }
+
+    /**
+     * Marks the regenerated answer, its question and everything after them as superseded by the new
+     * answer. The answer is the named one when it is a current answer of this conversation, else the
+     * latest current answer (the AI SDK names none by default, or names a message of its own). Returns
+     * the id of the answer replaced, null when the conversation has no current answer.
+     */
+    private static String supersede(Connection connection, String conversationId, String answerId, String newAnswerId)
+            throws SQLException {
+        String current = "SELECT id, position FROM messages WHERE conversation_id = ? AND role = 'assistant'"
+                + " AND superseded_by IS NULL";
+        Placed answer = answerId == null ? null : placed(connection, current + " AND id = ?", conversationId, answerId);
+        if (answer == null) {
+            answer = placed(connection, current + " ORDER BY position DESC LIMIT 1", conversationId);
+        }
+        if (answer == null) {
+            return null;
+        }
+        int questionPosition = answer.position() - 1; // an answer always follows its question
+        Sql.update(connection, "UPDATE messages SET superseded_by = ? WHERE conversation_id = ? AND position >= ?"
+                + " AND superseded_by IS NULL", newAnswerId, conversationId, questionPosition);
+        return answer.id();
+    }
+
+    private record Placed(String id, int position) {
+    }
+
+    private static Placed placed(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement query = Sql.prepare(connection, sql, parameters);
+             ResultSet rows = query.executeQuery()) {
+            return rows.next() ? new Placed(Sql.text(rows, 1), rows.getInt(2)) : null;
+        }
     }
 
     private static boolean exists(Connection connection, String conversationId) throws SQLException {
@@ -224,7 +262,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             int read = 0;
             try (PreparedStatement query = Sql.prepare(connection, "SELECT position, role,"
                             + " CASE WHEN CHAR_LENGTH(content) <= ? THEN content END FROM messages"
-                            + " WHERE conversation_id = ? AND position < ? ORDER BY position DESC LIMIT ?",
+                            + " WHERE conversation_id = ? AND position < ? AND superseded_by IS NULL"
+                            + " ORDER BY position DESC LIMIT ?",
                     2 * collector.remainingChars(), conversationId, next, HISTORY_BATCH);
                  ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -451,7 +490,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             String nextCursor = more ? Integer.toString(page.getFirst().position()) : null;
             try (PreparedStatement totals = Sql.prepare(connection, "SELECT COALESCE(SUM(cost), 0), COUNT(CASE"
                             + " WHEN cost_estimated OR (cost IS NULL AND input_tokens + output_tokens"
-                            + " + cache_creation_input_tokens + cache_read_input_tokens > 0) THEN 1 END), COUNT(*)"
+                            + " + cache_creation_input_tokens + cache_read_input_tokens > 0) THEN 1 END),"
+                            + " COUNT(CASE WHEN superseded_by IS NULL THEN 1 END)"
                             + " FROM messages WHERE conversation_id = ?", conversationId);
                  ResultSet sums = totals.executeQuery()) {
                 sums.next();
@@ -482,7 +522,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                                                       int limit) throws SQLException {
         List<StoredMessage> messages = new ArrayList<>();
         try (PreparedStatement query = Sql.prepare(connection, "SELECT * FROM messages WHERE conversation_id = ?"
-                + " AND position < ? ORDER BY position DESC LIMIT ?", conversationId, before, limit);
+                + " AND position < ? AND superseded_by IS NULL ORDER BY position DESC LIMIT ?",
+                conversationId, before, limit);
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 messages.add(MessageRows.read(rows));

@@ -67,7 +67,10 @@ public final class Migrations {
                     "ALTER TABLE messages ADD COLUMN cache_creation_1h_tokens BIGINT NOT NULL DEFAULT 0")),
             new Migration(3, "why Claude stopped: a refusal's category and explanation", List.of(
                     "ALTER TABLE messages ADD COLUMN stop_category VARCHAR(100)",
-                    "ALTER TABLE messages ADD COLUMN stop_explanation TEXT")));
+                    "ALTER TABLE messages ADD COLUMN stop_explanation TEXT")),
+            new Migration(4, "regenerated answers: which answer replaced which", List.of(
+                    "ALTER TABLE messages ADD COLUMN superseded_by VARCHAR(64)",
+                    "ALTER TABLE messages ADD COLUMN replaces VARCHAR(64)")));
 
     public static final int LATEST = ALL.getLast().version();
 

@@ -8,10 +8,12 @@ import java.time.Instant;
 
 /**
  * One saved message of a conversation. A user message has status COMPLETE, no usage and no cost.
- * cost is null when unknown (no price for the model, or the answer has not finished).
+ * cost is null when unknown (no price for the model, or the answer has not finished). replaces is the id
+ * of the answer this one was regenerated in place of, else null.
  */
 public record StoredMessage(String id, int position, String role, String text, String thinking, String model,
                             AnswerStatus status, String stopReason, Usage usage, BigDecimal cost,
                             boolean costEstimated, String requestId, String errorType, String errorMessage,
-                            Instant createdAt, Instant firstTokenAt, Instant finishedAt, StopDetails stopDetails) {
+                            Instant createdAt, Instant firstTokenAt, Instant finishedAt, StopDetails stopDetails,
+                            String replaces) {
 }

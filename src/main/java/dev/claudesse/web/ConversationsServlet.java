@@ -168,6 +168,9 @@ public final class ConversationsServlet extends ApiServlet {
             body.put("costEstimated", message.costEstimated());
             body.put("firstTokenAt", text(message.firstTokenAt()));
             body.put("finishedAt", text(message.finishedAt()));
+            if (message.replaces() != null) {
+                body.put("replaces", message.replaces());
+            }
             if (message.errorType() != null) {
                 body.put("error", Map.of("type", message.errorType(),
                         "message", message.errorMessage() == null ? "" : message.errorMessage()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudesse.claude.Attachment;
 import dev.claudesse.claude.Message;
 import dev.claudesse.protocol.Utf16;
+import dev.claudesse.store.AnswerStart;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -62,7 +63,10 @@ final class UiChatRequestReader {
         if (turns.isEmpty() || !turns.getLast().role().equals("user") || turns.getLast().text().isBlank()) {
             throw invalid("invalid_request", "The last message must be the user's, with text.");
         }
-        return new UiChatRequest(chatId, List.copyOf(turns), turns.getLast().text(), shared.options(root));
+        AnswerStart.Regeneration regenerating = "regenerate-message".equals(trigger)
+                ? new AnswerStart.Regeneration(ChatRequestReader.text(root, "messageId")) : null;
+        return new UiChatRequest(chatId, List.copyOf(turns), turns.getLast().text(), shared.options(root),
+                regenerating);
     }
 
     /** Appends a message's text and files, joined to the previous turn when the role repeats (Claude wants them alternating). */

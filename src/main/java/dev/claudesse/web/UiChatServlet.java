@@ -82,7 +82,7 @@ public final class UiChatServlet extends ApiServlet {
         Started started;
         try {
             started = app.store.begin(new AnswerStart(owner, conversationId(owner, chat.chatId()),
-                    UUID.randomUUID().toString(), messageId, chat.question(), o.model(), Instant.now(), true));
+                    UUID.randomUUID().toString(), messageId, chat.question(), o.model(), Instant.now(), true, chat.regenerating()));
         } catch (ConversationNotFoundException e) {
             throw new IllegalStateException("a chat's conversation is created when missing", e);
         } catch (ConversationFullException e) {

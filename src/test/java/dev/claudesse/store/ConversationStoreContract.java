@@ -13,6 +13,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +28,7 @@ import static dev.claudesse.store.StoreFixtures.T0;
 import static dev.claudesse.store.StoreFixtures.awaitWritten;
 import static dev.claudesse.store.StoreFixtures.complete;
 import static dev.claudesse.store.StoreFixtures.end;
+import static dev.claudesse.store.StoreFixtures.newId;
 import static dev.claudesse.store.StoreFixtures.question;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -444,6 +447,86 @@ abstract class ConversationStoreContract {
         assertFalse(detail.totalCostEstimated());
         assertEquals(StoreFixtures.usage(120, 34), detail.messages().get(3).usage());
         assertTrue(store.findConversation("bob", conversation).isEmpty());
+    }
+
+    // ---- regenerated answers
+
+    private AnswerStart regenerate(String owner, String conversation, String text, String answerId) {
+        return new AnswerStart(owner, conversation, newId(), newId(), text, StoreFixtures.MODEL,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), false, new AnswerStart.Regeneration(answerId));
+    }
+
+    @Test
+    void aRegeneratedAnswerTakesThePlaceOfTheLatestOneWhichStaysStoredAndPriced() throws Exception {
+        AnswerStart q1 = question("alice", null, "one");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(end(q1.assistantMessageId(), AnswerStatus.COMPLETE, "a1", "0.001"));
+        AnswerStart q2 = question("alice", conversation, "two");
+        store.begin(q2);
+        store.finish(end(q2.assistantMessageId(), AnswerStatus.COMPLETE, "a2 first try", "0.002"));
+        awaitWritten(store, WAIT);
+
+        AnswerStart again = regenerate("alice", conversation, "two", null);
+        Started started = store.begin(again);
+        store.finish(end(again.assistantMessageId(), AnswerStatus.COMPLETE, "a2 second try", "0.004"));
+        awaitWritten(store, WAIT);
+
+        assertEquals(List.of(new Turn("user", "one"), new Turn("assistant", "a1")), started.history(),
+                "the replaced pair is not sent to Claude again");
+        ConversationDetail detail = store.findConversation("alice", conversation).orElseThrow();
+        assertEquals(List.of("one", "a1", "two", "a2 second try"),
+                detail.messages().stream().map(StoredMessage::text).toList());
+        assertEquals(q2.assistantMessageId(), detail.messages().get(3).replaces());
+        assertNull(detail.messages().get(1).replaces());
+        assertEquals(4, detail.messageCount());
+        assertCost(new BigDecimal("0.007"), detail.totalCost()); // the replaced answer was paid for
+        assertEquals("a2 first try", store.findAnswer("alice", q2.assistantMessageId()).orElseThrow().end().text(),
+                "the replaced answer stays in the store");
+        assertTrue(store.begin(question("alice", conversation, "three")).history()
+                .contains(new Turn("assistant", "a2 second try")));
+    }
+
+    @Test
+    void regeneratingANamedEarlierAnswerSupersedesItAndEverythingAfterIt() throws Exception {
+        AnswerStart q1 = question("alice", null, "one");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(complete(q1.assistantMessageId(), "a1"));
+        AnswerStart q2 = question("alice", conversation, "two");
+        store.begin(q2);
+        store.finish(complete(q2.assistantMessageId(), "a2"));
+        awaitWritten(store, WAIT);
+
+        AnswerStart again = regenerate("alice", conversation, "one", q1.assistantMessageId());
+        assertEquals(List.of(), store.begin(again).history());
+        store.finish(complete(again.assistantMessageId(), "a1 again"));
+        awaitWritten(store, WAIT);
+
+        ConversationDetail detail = store.findConversation("alice", conversation).orElseThrow();
+        assertEquals(List.of("one", "a1 again"), detail.messages().stream().map(StoredMessage::text).toList());
+        assertEquals(q1.assistantMessageId(), detail.messages().get(1).replaces());
+
+        // a name the store does not know (the AI SDK's own message ids) means the latest answer
+        AnswerStart third = regenerate("alice", conversation, "one", "client-msg-17");
+        store.begin(third);
+        store.finish(complete(third.assistantMessageId(), "a1 third"));
+        awaitWritten(store, WAIT);
+        detail = store.findConversation("alice", conversation).orElseThrow();
+        assertEquals(List.of("one", "a1 third"), detail.messages().stream().map(StoredMessage::text).toList());
+        assertEquals(again.assistantMessageId(), detail.messages().get(1).replaces());
+    }
+
+    @Test
+    void regeneratingInAnotherOwnersConversationIsNotFoundAndChangesNothing() throws Exception {
+        AnswerStart q1 = question("alice", null, "one");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(complete(q1.assistantMessageId(), "a1"));
+        awaitWritten(store, WAIT);
+
+        assertThrows(ConversationNotFoundException.class,
+                () -> store.begin(regenerate("bob", conversation, "one", q1.assistantMessageId())));
+
+        assertEquals(List.of("one", "a1"), store.findConversation("alice", conversation).orElseThrow().messages()
+                .stream().map(StoredMessage::text).toList());
     }
 
     @Test
