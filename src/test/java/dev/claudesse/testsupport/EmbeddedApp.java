@@ -82,6 +82,21 @@ public final class EmbeddedApp implements AutoCloseable {
         return context;
     }
 
+    /**
+     * Serves the files of dir under another context path of the same Tomcat, as a team serves its own
+     * frontend next to the WAR (same origin, so the app's owner cookie goes with the frontend's calls).
+     */
+    public URI serveFiles(String contextPath, Path dir) {
+        Context files = tomcat.addContext(contextPath, dir.toAbsolutePath().toString());
+        Wrapper servlet = Tomcat.addServlet(files, "default", "org.apache.catalina.servlets.DefaultServlet");
+        servlet.addInitParameter("listings", "false");
+        servlet.setLoadOnStartup(1);
+        files.addServletMappingDecoded("/", "default");
+        files.addWelcomeFile("index.html");
+        Tomcat.addDefaultMimeTypeMappings(files);
+        return URI.create("http://127.0.0.1:" + port() + contextPath + "/");
+    }
+
     /** Blocks the caller until the server is stopped (for the run command). */
     public void await() {
         tomcat.getServer().await();

@@ -39,6 +39,8 @@ import java.util.function.BiFunction;
  * <li>GET /saved?owner=..&amp;messageId=.. gives {text, status}: what the store kept (waits up to 5 s)</li>
  * <li>GET /requests gives the JSON bodies of the POSTs the fake received (the calls to Claude), oldest
  *     first; GET /requests/last only the newest (404 when none)</li>
+ * <li>GET /closed waits (up to 10 s) until the app closed the newest streaming call to Claude and gives
+ *     {closedAt} in epoch milliseconds: when Claude would have seen its request cancelled</li>
  * </ul>
  */
 public final class ScriptControl implements AutoCloseable {
@@ -92,10 +94,11 @@ public final class ScriptControl implements AutoCloseable {
                 case "facts" -> facts(path[1]);
                 case "saved" -> saved(query(exchange));
                 case "requests" -> requests(path.length > 1 && "last".equals(path[1]));
+                case "closed" -> Map.of("closedAt", fake.awaitClientClose(Duration.ofSeconds(10)).toEpochMilli());
                 default -> throw new IllegalArgumentException("no such control: " + exchange.getRequestURI());
             };
             reply(exchange, answer == null ? 404 : 200, answer == null ? Map.of("error", "not found") : answer);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException | AssertionError | InterruptedException e) {
             reply(exchange, 400, Map.of("error", String.valueOf(e)));
         }
     }
