@@ -5,13 +5,23 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One streaming call to Claude's Messages API, already checked against the model's rules.
- * temperature, thinking and effort are null when not set.
+ * temperature, thinking and effort are null when not set. fields, when not null, are set on the body
+ * as they are, over what the other components made (a dialect that passes its client's body on, or adds
+ * fields of Claude's such as top_p); stream is always true. headers are sent with the call (anthropic-beta,
+ * or an anthropic-version the client asked for), never a key.
  */
 public record ClaudeRequest(String model, String system, int maxTokens, Double temperature,
-                            Thinking thinking, String effort, List<Message> messages) {
+                            Thinking thinking, String effort, List<Message> messages, ObjectNode fields,
+                            Map<String, String> headers) {
+
+    public ClaudeRequest(String model, String system, int maxTokens, Double temperature, Thinking thinking,
+                         String effort, List<Message> messages) {
+        this(model, system, maxTokens, temperature, thinking, effort, messages, null, Map.of());
+    }
 
     public boolean thinkingEnabled() {
         return thinking != null;
@@ -59,6 +69,10 @@ public record ClaudeRequest(String model, String system, int maxTokens, Double t
             if (!message.text().isBlank()) {
                 content.addObject().put("type", "text").put("text", message.text());
             }
+        }
+        if (fields != null) {
+            body.setAll(fields);
+            body.put("stream", true); // the engine always streams; a dialect answers stream: false itself
         }
         try {
             return json.writeValueAsBytes(body);

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Claude's Messages API through the JDK's HttpClient; answers take the given clients in turn. */
 public final class HttpUpstream implements Upstream {
 
-    static final String API_VERSION = "2023-06-01";
+    public static final String API_VERSION = "2023-06-01";
 
     private final List<HttpClient> clients;
     private final AtomicInteger turn = new AtomicInteger();
@@ -44,15 +44,17 @@ public final class HttpUpstream implements Upstream {
     @Override
     public UpstreamResponse open(ClaudeRequest request, CompletionStage<Void> stopped)
             throws IOException, InterruptedException {
-        HttpRequest http = HttpRequest.newBuilder(endpoint)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                 .version(version)
                 .timeout(headersTimeout)
                 .header("x-api-key", apiKey)
-                .header("anthropic-version", API_VERSION)
                 .header("content-type", "application/json")
-                .header("accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson(json)))
-                .build();
+                .header("accept", "text/event-stream");
+        request.headers().forEach(builder::header); // checked by the dialect: beta flags, a known version
+        if (!request.headers().containsKey("anthropic-version")) {
+            builder.header("anthropic-version", API_VERSION);
+        }
+        HttpRequest http = builder.POST(HttpRequest.BodyPublishers.ofByteArray(request.toJson(json))).build();
         CompletableFuture<HttpResponse<UpstreamBody>> pending = next().sendAsync(http, HttpUpstream::body);
         // The stop callback lives as long as the answer; through this holder it lets go of the exchange (its
         // response and request bytes) once the headers are in, when stopping means cancelling the body instead.

@@ -24,6 +24,15 @@ public interface Dialect {
     byte[] keepAlive();
 
     /**
+     * False when the client asked for one JSON body instead of a stream (stream: false): the encoder then
+     * returns that whole body for the terminal event and nothing before it, and the connection sends it
+     * with the encoder's status() and this content type once the answer ended.
+     */
+    default boolean streams() {
+        return true;
+    }
+
+    /**
      * One answer's encoder: called by one thread at a time, in the answer's order; it may keep state (ids,
      * open blocks). Each call returns the bytes of zero or more complete events.
      */
@@ -36,5 +45,20 @@ public interface Dialect {
 
         /** A piece of thinking, sent only when the request asked for it. */
         byte[] thinking(String delta);
+
+        /**
+         * One of Claude's own events as it came (its type and JSON data), before the engine decodes it, for
+         * a dialect that relays Claude's stream; null (the default) for one that speaks only the engine's
+         * vocabulary. A retry before the first text shows as a Status event: what was held back for the
+         * failed attempt is dropped then.
+         */
+        default byte[] upstream(String type, String data) {
+            return null;
+        }
+
+        /** For a whole (non-streaming) body: its HTTP status, read once the answer ended. */
+        default int status() {
+            return 200;
+        }
     }
 }

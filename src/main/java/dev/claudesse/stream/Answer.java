@@ -179,7 +179,11 @@ public final class Answer implements ClaudeStreamListener, Runnable {
      */
     private Outcome consume(UpstreamBody in) {
         body = in;
-        EventStreamParser parser = new EventStreamParser(new ClaudeEventDecoder(services.json(), this));
+        ClaudeEventDecoder decoder = new ClaudeEventDecoder(services.json(), this);
+        EventStreamParser parser = new EventStreamParser((type, data, lastEventId) -> {
+            append(encoder.upstream(type, data)); // a dialect that relays Claude's own events gets each first
+            decoder.onEvent(type, data, lastEventId);
+        });
         try {
             if (stopRequested) {
                 return stoppedOutcome();
@@ -272,7 +276,19 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     }
 
     private void emit(AnswerEvent event) {
-        log.append(encoder.event(event));
+        append(encoder.event(event));
+    }
+
+    /** Frames a dialect encoded; nothing for what it leaves out or holds back. */
+    private void append(byte[] frame) {
+        if (frame != null && frame.length > 0) {
+            log.append(frame);
+        }
+    }
+
+    /** The HTTP status of a whole (non-streaming) response body, once the answer ended. */
+    public int responseStatus() {
+        return encoder.status();
     }
 
     // ---- what Claude's stream tells us (called by whichever thread delivers the body, one at a time) ----
@@ -292,7 +308,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             firstTokenAt = Instant.now();
         }
         String whole = Utf16.wellFormed(delta); // what is streamed is exactly what is saved
-        log.append(encoder.text(whole));
+        append(encoder.text(whole));
         text.append(whole);
     }
 
@@ -302,7 +318,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             return;
         }
         String whole = Utf16.wellFormed(delta);
-        log.append(encoder.thinking(whole));
+        append(encoder.thinking(whole));
         thinking.append(whole);
     }
 

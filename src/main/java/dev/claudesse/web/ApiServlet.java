@@ -52,13 +52,18 @@ public abstract class ApiServlet extends HttpServlet {
         }
     }
 
-    static void sendError(HttpServletResponse resp, ApiException e) throws IOException {
+    void sendError(HttpServletResponse resp, ApiException e) throws IOException {
         if (resp.isCommitted()) {
             return;
         }
         resp.resetBuffer();
         resp.setStatus(e.status());
-        writeJson(resp, Map.of("error", Map.of("type", e.type(), "message", e.getMessage())));
+        writeJson(resp, errorBody(e));
+    }
+
+    /** The JSON of a refused request: the product's shape; a dialect's endpoint answers in its client's. */
+    protected Object errorBody(ApiException e) {
+        return Map.of("error", Map.of("type", e.type(), "message", e.getMessage()));
     }
 
     static void writeJson(HttpServletResponse resp, Object body) throws IOException {

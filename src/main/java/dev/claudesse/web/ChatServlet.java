@@ -60,9 +60,7 @@ public final class ChatServlet extends ApiServlet {
             app.registry.release(owner);
             throw e;
         }
-        app.registry.add(answer);
-        app.executor.execute(answer);
-        SseConnection.follow(req, resp, answer, 0, app);
+        Respond.run(req, resp, answer, app);
     }
 
     private void admit(String owner) {

@@ -71,9 +71,7 @@ public final class UiChatServlet extends ApiServlet {
             app.registry.release(owner);
             throw e;
         }
-        app.registry.add(answer);
-        app.executor.execute(answer);
-        SseConnection.follow(req, resp, answer, 0, app);
+        Respond.run(req, resp, answer, app);
     }
 
     private Answer begin(String owner, UiChatRequest chat) {

@@ -1,0 +1,28 @@
+package dev.claudesse.web;
+
+import dev.claudesse.stream.Answer;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/** How every dialect's endpoint hands a begun answer to the engine and its client. */
+final class Respond {
+
+    private Respond() {
+    }
+
+    /**
+     * Registers and runs the answer, then follows it on this request: as an event stream, or, for a client
+     * that asked for one JSON body, with that body once the answer ended.
+     */
+    static void run(HttpServletRequest req, HttpServletResponse resp, Answer answer, App app) throws IOException {
+        app.registry.add(answer);
+        app.executor.execute(answer);
+        if (answer.dialect().streams()) {
+            SseConnection.follow(req, resp, answer, 0, app);
+        } else {
+            WholeResponse.send(req, answer, app);
+        }
+    }
+}
