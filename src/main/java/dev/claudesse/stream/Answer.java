@@ -65,6 +65,8 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private String upstreamErrorMessage;
     private String requestId;
     private Instant firstTokenAt;
+    /** A relaying dialect sent Claude's content (a tool's input, say, which is no text): no retry then. */
+    private boolean relayedContent;
 
     private volatile AnswerStatus status = AnswerStatus.STREAMING;
     private volatile UpstreamBody body;
@@ -131,7 +133,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             requestId = response.requestId();
             if (response.status() == 200) {
                 Outcome outcome = consume(response.body());
-                boolean nothingShown = text.isEmpty() && thinking.isEmpty();
+                boolean nothingShown = text.isEmpty() && thinking.isEmpty() && !relayedContent;
                 if (outcome instanceof Outcome.Failed f && f.retryable() && nothingShown && !stopRequested
                         && (upstreamErrorType != null || f.type().equals("upstream_dropped"))
                         && attempt <= retry.maxRetries() && waitToRetry(attempt, null, retryReason(f))) {
@@ -181,7 +183,11 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         body = in;
         ClaudeEventDecoder decoder = new ClaudeEventDecoder(services.json(), this);
         EventStreamParser parser = new EventStreamParser((type, data, lastEventId) -> {
-            append(encoder.upstream(type, data)); // a dialect that relays Claude's own events gets each first
+            byte[] relayed = encoder.upstream(type, data); // a dialect that relays Claude's events gets each first
+            if (relayed != null && relayed.length > 0) {
+                relayedContent = true; // such a dialect holds back what comes before content
+                log.append(relayed);
+            }
             decoder.onEvent(type, data, lastEventId);
         });
         try {
@@ -378,7 +384,8 @@ public final class Answer implements ClaudeStreamListener, Runnable {
 
     /**
      * Stop this answer when no connection has followed it for this long (a client whose only way to stop
-     * is to go away), whatever the server-wide setting says.
+     * is to go away), whatever the server-wide setting says; zero stops it the moment its last follower
+     * leaves.
      */
     public void stopWhenUnfollowedFor(Duration grace) {
         this.unfollowedGrace = grace;
@@ -403,6 +410,9 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     public void unfollow() {
         if (followers.decrementAndGet() == 0) {
             unfollowedSinceNanos = System.nanoTime();
+            if (Duration.ZERO.equals(unfollowedGrace) && status == AnswerStatus.STREAMING) {
+                stop(); // a client that cannot resume: no reason to wait for the housekeeper's next pass
+            }
         }
     }
 

@@ -12,6 +12,10 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -31,6 +35,17 @@ public final class CorsFilter implements Filter {
     public static final String SETTING = "CLAUDE_SSE_CORS_ORIGINS";
     static final String METHODS = "GET, POST, DELETE, OPTIONS";
     static final String HEADERS = "Content-Type, Last-Event-ID";
+    /**
+     * Request headers a preflight may ask for beyond those: what the official Anthropic SDK sends from a
+     * browser (its key header, which the app reads as an API token or ignores, its version and beta flags,
+     * and its x-stainless-* telemetry), the OpenAI SDK's Authorization, and the conversation header of the
+     * v1 endpoints.
+     */
+    static final Set<String> CLIENT_HEADERS = Set.of("content-type", "last-event-id", "authorization", "x-api-key",
+            "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access",
+            "claude-sse-conversation");
+    /** Response headers a page may read: the answer's id, as Claude's own API names it. */
+    static final String EXPOSED = "request-id";
     static final String MAX_AGE = "600";
     private static final byte[] REFUSED = ("{\"error\":{\"type\":\"origin_not_allowed\","
             + "\"message\":\"This origin may not call the API; see CLAUDE_SSE_CORS_ORIGINS.\"}}")
@@ -78,12 +93,31 @@ public final class CorsFilter implements Filter {
         resp.setHeader("Access-Control-Allow-Credentials", "true");
         if (preflight) {
             resp.setHeader("Access-Control-Allow-Methods", METHODS);
-            resp.setHeader("Access-Control-Allow-Headers", HEADERS);
+            resp.setHeader("Access-Control-Allow-Headers", allowedHeaders(req.getHeader("Access-Control-Request-Headers")));
             resp.setHeader("Access-Control-Max-Age", MAX_AGE);
             resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
             return;
         }
+        resp.setHeader("Access-Control-Expose-Headers", EXPOSED);
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The requested headers this API takes, echoed; one it does not take is left out, so the browser
+     * refuses the call and says which header it was.
+     */
+    static String allowedHeaders(String requested) {
+        if (requested == null || requested.isBlank()) {
+            return HEADERS;
+        }
+        List<String> allowedNames = new ArrayList<>();
+        for (String name : requested.split(",")) {
+            String header = name.strip().toLowerCase(Locale.ROOT);
+            if (CLIENT_HEADERS.contains(header) || (header.startsWith("x-stainless-") && header.length() <= 64)) {
+                allowedNames.add(header);
+            }
+        }
+        return allowedNames.isEmpty() ? HEADERS : String.join(", ", allowedNames);
     }
 
     private static void refuse(HttpServletResponse resp) throws IOException {

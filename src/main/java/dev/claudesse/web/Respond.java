@@ -17,12 +17,19 @@ final class Respond {
      * that asked for one JSON body, with that body once the answer ended.
      */
     static void run(HttpServletRequest req, HttpServletResponse resp, Answer answer, App app) throws IOException {
-        app.registry.add(answer);
-        app.executor.execute(answer);
-        if (answer.dialect().streams()) {
-            SseConnection.follow(req, resp, answer, 0, app);
-        } else {
-            WholeResponse.send(req, answer, app);
+        // followed from the start: an answer stopped as soon as nobody follows it must not be stopped
+        // by a housekeeping pass that lands before its connection is set up
+        answer.follow();
+        try {
+            app.registry.add(answer);
+            app.executor.execute(answer);
+            if (answer.dialect().streams()) {
+                SseConnection.follow(req, resp, answer, 0, app);
+            } else {
+                WholeResponse.send(req, answer, app);
+            }
+        } finally {
+            answer.unfollow();
         }
     }
 }

@@ -74,4 +74,15 @@ class ClientIT {
                 Duration.ofMinutes(3));
         assertEquals(0, exit, "node --test ui-chat.it.mjs failed; its output is above");
     }
+
+    /** v1/messages, Claude's own API served by the WAR, driven by the official @anthropic-ai/sdk (anthropic.it.mjs). */
+    @Test
+    void theAnthropicSdkAgainstTheServer() throws Exception {
+        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
+        Map<String, String> env = fixture.env();
+        env.put("JS_DEPS", JsFixture.installNpmDeps().toString());
+        int exit = ProcessRun.run("js-anthropic", List.of(node.toString(), "--test", "anthropic.it.mjs"), JS, env,
+                Duration.ofMinutes(3));
+        assertEquals(0, exit, "node --test anthropic.it.mjs failed; its output is above");
+    }
 }

@@ -1,0 +1,115 @@
+package dev.claudesse.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.claudesse.claude.ClaudeRequest;
+import dev.claudesse.dialect.MessagesDialect;
+import dev.claudesse.store.AnswerStart;
+import dev.claudesse.store.ConversationFullException;
+import dev.claudesse.store.ConversationNotFoundException;
+import dev.claudesse.store.Started;
+import dev.claudesse.stream.Answer;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Claude's own Messages API, POST v1/messages (docs/frontends.md): clients built on the official SDKs point
+ * their base URL at the WAR, and the server adds the real key. Each call saves its last user message and
+ * the answer, in the conversation the Claude-SSE-Conversation header names (one per owner and name), else
+ * in a new one. Such a client cannot resume, so an answer nobody follows any more is stopped at once.
+ */
+public final class MessagesServlet extends ApiServlet {
+
+    static final String CONVERSATION_HEADER = "Claude-SSE-Conversation";
+
+    private ChatRequestReader shared;
+    private MessagesRequestReader reader;
+
+    @Override
+    public void init() {
+        super.init();
+        shared = new ChatRequestReader(app.settings, app.models, app.json);
+        reader = new MessagesRequestReader(app.settings, app.models);
+    }
+
+    @Override
+    protected Set<String> methods() {
+        return Set.of("POST", "OPTIONS");
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        JsonNode body = shared.jsonObject(req);
+        MessagesRequestReader.MessagesRequest call = reader.parse(body, req);
+        String name = conversationName(req);
+        if (app.services.upstream() == null) {
+            throw new ApiException(503, "upstream_not_configured",
+                    "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
+        }
+        String owner = Owners.resolve(req, resp);
+        ChatServlet.admit(app, owner);
+        Answer answer;
+        try {
+            answer = begin(owner, name, call);
+        } catch (RuntimeException e) {
+            app.registry.release(owner);
+            throw e;
+        }
+        Respond.run(req, resp, answer, app);
+    }
+
+    private Answer begin(String owner, String name, MessagesRequestReader.MessagesRequest call) {
+        String messageId = UUID.randomUUID().toString();
+        Started started;
+        try {
+            started = app.store.begin(new AnswerStart(owner, name == null ? null : UiChatServlet.conversationId(owner, name),
+                    UUID.randomUUID().toString(), messageId, call.question(), call.model(), Instant.now(),
+                    name != null, null));
+        } catch (ConversationNotFoundException e) {
+            throw new IllegalStateException("a named conversation is created when missing", e);
+        } catch (ConversationFullException e) {
+            throw ApiException.of(e);
+        }
+        // The client sends the whole conversation each time, as to Claude: the stored history is not added.
+        ClaudeRequest request = new ClaudeRequest(call.model(), null, call.maxTokens(), null, call.thinking(), null,
+                call.turns(), call.fields(), call.headers());
+        Answer answer = new Answer(messageId, started.conversationId(), owner, request, app.services,
+                new MessagesDialect(call.stream(), messageId), app.registry::ended);
+        answer.stopWhenUnfollowedFor(Duration.ZERO);
+        return answer;
+    }
+
+    /** The optional conversation name; the same rules as a useChat chat id. */
+    private static String conversationName(HttpServletRequest req) {
+        String name = req.getHeader(CONVERSATION_HEADER);
+        if (name == null) {
+            return null;
+        }
+        if (!UiChatRequestReader.CHAT_ID.matcher(name).matches()) {
+            throw ChatRequestReader.invalid("invalid_request", CONVERSATION_HEADER
+                    + ": a name of 1 to 128 letters, digits, _ or -.");
+        }
+        return name;
+    }
+
+    /** Claude's error shape, so the SDKs raise their usual errors (BadRequestError and the like). */
+    @Override
+    protected Object errorBody(ApiException e) {
+        String type = switch (e.status()) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_error";
+            case 500, 502, 503 -> "api_error";
+            default -> "invalid_request_error";
+        };
+        return Map.of("type", "error", "error", Map.of("type", type, "message", e.getMessage()));
+    }
+}
