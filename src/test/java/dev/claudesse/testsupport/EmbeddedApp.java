@@ -97,6 +97,17 @@ public final class EmbeddedApp implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port() + contextPath + "/");
     }
 
+    /**
+     * Listens on one more port too: pages served from there are of another origin than the app on
+     * port(), yet of the same site (127.0.0.1), as a team's frontend on its own port would be.
+     */
+    public void listenAlsoOn(int port) {
+        Connector connector = new Connector();
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.getService().addConnector(connector);
+    }
+
     /** Blocks the caller until the server is stopped (for the run command). */
     public void await() {
         tomcat.getServer().await();
