@@ -32,12 +32,14 @@ public record Settings(
         int maxAttachments,
         long maxAttachmentBytes,
         Path modelsFile,
+        Path apiTokensFile,
         SettingsSource source) {
 
     public static Settings load(SettingsSource s) {
         long cancelSeconds = s.getLong("CLAUDE_SSE_CANCEL_AFTER_DISCONNECT_SECONDS", -1);
         // CLAUDE_SSE_PRICES_FILE is the older name; its price-only entries still read as undated prices
         String models = s.get("CLAUDE_SSE_MODELS_FILE", s.get("CLAUDE_SSE_PRICES_FILE"));
+        String apiTokens = s.get("CLAUDE_SSE_API_TOKENS_FILE");
         return new Settings(
                 s.get("ANTHROPIC_API_KEY"),
                 s.get("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
@@ -61,6 +63,7 @@ public record Settings(
                 // what fits in the default body limit once base64 has grown it by a third
                 positive(s, "CLAUDE_SSE_MAX_ATTACHMENT_BYTES", 750_000),
                 models == null ? null : Path.of(models),
+                apiTokens == null ? null : Path.of(apiTokens),
                 s);
     }
 
@@ -88,6 +91,7 @@ public record Settings(
     @Override
     public String toString() {
         return "Settings[upstream=" + (hasApiKey() ? baseUrl : demoEnabled ? "demo" : "none")
-                + ", defaultModel=" + (defaultModel == null ? "(the model table's)" : defaultModel) + ", ping=" + pingInterval.toSeconds() + "s]";
+                + ", defaultModel=" + (defaultModel == null ? "(the model table's)" : defaultModel) + ", ping=" + pingInterval.toSeconds() + "s"
+                + ", apiTokens=" + (apiTokensFile == null ? "off" : apiTokensFile) + "]";
     }
 }

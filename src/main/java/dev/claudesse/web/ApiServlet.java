@@ -58,6 +58,9 @@ public abstract class ApiServlet extends HttpServlet {
         }
         resp.resetBuffer();
         resp.setStatus(e.status());
+        if (e.status() == 401) {
+            resp.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\""); // what a 401 must name (RFC 6750)
+        }
         writeJson(resp, errorBody(e));
     }
 

@@ -15,6 +15,7 @@ import dev.claudesse.store.ConversationStore;
 import dev.claudesse.stream.Answer;
 import dev.claudesse.stream.AnswerRegistry;
 import dev.claudesse.stream.AnswerServices;
+import dev.claudesse.tokens.ApiTokens;
 import jakarta.servlet.ServletContext;
 
 import java.io.IOException;
@@ -35,6 +36,8 @@ public final class App {
     static final String ATTRIBUTE = App.class.getName();
     private static final Logger LOG = Logger.getLogger(App.class.getName());
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    /** How soon an edited tokens file (a revoked token) is in force. */
+    private static final Duration TOKENS_CHECK = Duration.ofSeconds(2);
 
     final Settings settings;
     final ObjectMapper json = Json.MAPPER;
@@ -42,6 +45,7 @@ public final class App {
     final AnswerRegistry registry;
     final AnswerServices services;
     final ConversationStore store;
+    final ApiTokens tokens;
     final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     final Pinger pinger = new Pinger();
     private final List<HttpClient> http;
@@ -54,6 +58,7 @@ public final class App {
         this.models = new ModelPolicy(ModelTable.load(json, settings.modelsFile()), settings.defaultModel(),
                 settings.allowedModels(), Clock.systemUTC());
         models.requireUsableDefault(); // a retired default model stops the start here, with its replacement named
+        this.tokens = ApiTokens.open(settings.apiTokensFile()); // a tokens file that cannot be read stops it too
         this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
                 settings.replayRetention(), settings.replayMaxBytes());
         this.http = settings.hasApiKey() ? httpClients() : List.of();
@@ -64,6 +69,11 @@ public final class App {
             return t;
         });
         housekeeper.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+        if (tokens.enabled()) {
+            // on the housekeeper, not on requests: a lookup only reads the entries in force, never the disk
+            housekeeper.scheduleWithFixedDelay(this::refreshTokens, TOKENS_CHECK.toMillis(), TOKENS_CHECK.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         // Models retire on their day: once a day, warn again and compare with Claude's own list
         housekeeper.scheduleWithFixedDelay(() -> executor.execute(this::checkModels), 0, 1, TimeUnit.DAYS);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -134,6 +144,15 @@ public final class App {
         } catch (RuntimeException e) {
             // a failure must not end the schedule: it would silence every ping from then on
             LOG.log(java.util.logging.Level.WARNING, "housekeeping failed", e);
+        }
+    }
+
+    private void refreshTokens() {
+        try {
+            tokens.refresh();
+        } catch (RuntimeException e) {
+            // as for housekeeping: a failure must not end the schedule, or revoked tokens would stay in force
+            LOG.log(java.util.logging.Level.WARNING, "reading the API tokens file failed", e);
         }
     }
 

@@ -1,16 +1,30 @@
 package dev.claudesse.web;
 
+import dev.claudesse.tokens.ApiTokens;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Who a request belongs to: the container-authenticated user, or else an anonymous owner whose random
- * 128-bit id lives in an HttpOnly cookie.
+ * Who a request belongs to, first match wins:
+ * <ol>
+ * <li>the owner of a valid API token ({@code Authorization: Bearer} or {@code x-api-key}), "token:name",
+ *     when the server has a tokens file (CLAUDE_SSE_API_TOKENS_FILE): callers that are not browsers;</li>
+ * <li>the container-authenticated user, "user:name";</li>
+ * <li>an anonymous owner whose random 128-bit id lives in an HttpOnly cookie, "anon:id".</li>
+ * </ol>
+ * The prefixes keep the three apart, so no login name or cookie can ever act as a token's owner.
+ * A token that matches no entry is refused (401), except when the user or the cookie already says who
+ * the request is, or the request comes from a page (it has an Origin header): a browser app on an SDK
+ * must pass some API key, and that one is ignored. Without a
+ * tokens file every presented token is ignored, as before tokens existed.
  */
 public final class Owners {
 
@@ -40,8 +54,41 @@ public final class Owners {
         return "anon:" + value;
     }
 
-    /** The owner if the request already has one, without creating any. */
+    /**
+     * The owner if the request already has one, without creating any.
+     *
+     * @throws ApiException 401 for a token that matches no entry, on a request nothing else identifies
+     */
     public static String existing(HttpServletRequest req) {
+        return existing(req, tokens(req));
+    }
+
+    /** The same with the given tokens: the decision itself, for tests without a running app. */
+    static String existing(HttpServletRequest req, ApiTokens tokens) {
+        List<String> presented = presentedTokens(req);
+        if (presented.isEmpty()) {
+            return userOrCookie(req);
+        }
+        if (tokens.enabled()) {
+            for (String token : presented) {
+                String name = tokens.ownerOf(token);
+                if (name != null) {
+                    return "token:" + name;
+                }
+            }
+        }
+        String known = userOrCookie(req);
+        // A page (browsers send Origin with every cross-origin call and every POST) is a browser caller: its
+        // first call has no cookie yet and gets one, whatever placeholder key its SDK sends.
+        if (known == null && tokens.enabled() && req.getHeader("Origin") == null) {
+            throw new ApiException(401, "invalid_api_key", "This API token is not valid here: it is unknown "
+                    + "or was revoked. Send a token issued by the server's operator, as \"Authorization: Bearer "
+                    + "<token>\" or \"x-api-key: <token>\".");
+        }
+        return known;
+    }
+
+    private static String userOrCookie(HttpServletRequest req) {
         String user = req.getRemoteUser();
         if (user != null) {
             return "user:" + user;
@@ -55,5 +102,33 @@ public final class Owners {
             }
         }
         return null;
+    }
+
+    /**
+     * The tokens a request carries, Authorization's Bearer first: the Anthropic and OpenAI SDKs send one or
+     * the other header, depending on their version.
+     */
+    private static List<String> presentedTokens(HttpServletRequest req) {
+        List<String> tokens = new ArrayList<>(2);
+        String authorization = req.getHeader("Authorization");
+        if (authorization != null) {
+            String value = authorization.strip();
+            if (value.length() > 7 && value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+                add(tokens, value.substring(7));
+            }
+        }
+        add(tokens, req.getHeader("x-api-key"));
+        return tokens;
+    }
+
+    private static void add(List<String> tokens, String value) {
+        if (value != null && !value.isBlank()) {
+            tokens.add(value.strip());
+        }
+    }
+
+    private static ApiTokens tokens(HttpServletRequest req) {
+        App app = App.from(req.getServletContext());
+        return app == null ? ApiTokens.NONE : app.tokens;
     }
 }
