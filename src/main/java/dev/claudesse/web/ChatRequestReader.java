@@ -56,6 +56,15 @@ final class ChatRequestReader {
     record Options(String model, String system, int maxTokens, Double temperature, Thinking thinking, String effort) {
     }
 
+    /**
+     * What a dialect's clients call the fields whose refusals name them: a dialect that reads its own
+     * fields (max_tokens, reasoning_effort) puts their values under the product's names for options(),
+     * and its clients still read their own names in a refusal.
+     */
+    record FieldNames(String maxTokens, String effort) {
+        static final FieldNames PRODUCT = new FieldNames("maxTokens", "effort");
+    }
+
     private byte[] body(HttpServletRequest req) throws IOException {
         long limit = settings.maxBodyBytes();
         if (req.getContentLengthLong() > limit) {
@@ -104,12 +113,17 @@ final class ChatRequestReader {
 
     /** model, system, maxTokens, temperature, thinking and effort, with the model's rules applied. */
     Options options(JsonNode root) {
+        return options(root, FieldNames.PRODUCT);
+    }
+
+    /** options(root), its refusals naming maxTokens and effort as the dialect's clients know them. */
+    Options options(JsonNode root, FieldNames names) {
         String model = model(text(root, "model"));
         ModelSpec spec = models.table().find(model);
-        int maxTokens = maxTokens(root.get("maxTokens"), spec);
-        Thinking thinking = thinking(root.get("thinking"), maxTokens, spec, model);
+        int maxTokens = maxTokens(root.get("maxTokens"), spec, names.maxTokens());
+        Thinking thinking = thinking(root.get("thinking"), maxTokens, spec, model, names.maxTokens());
         Double temperature = temperature(root.get("temperature"), thinking, spec, model);
-        String effort = effort(root.get("effort"), spec, model);
+        String effort = effort(root.get("effort"), spec, model, names.effort());
         return new Options(model, text(root, "system"), maxTokens, temperature, thinking, effort);
     }
 
@@ -123,7 +137,7 @@ final class ChatRequestReader {
     }
 
     /** The server's limit, and the model's own when the table knows it. */
-    private int maxTokens(JsonNode value, ModelSpec spec) {
+    private int maxTokens(JsonNode value, ModelSpec spec, String name) {
         int limit = settings.maxTokensLimit();
         if (spec != null && spec.maxOutputTokens() != null) {
             limit = Math.min(limit, spec.maxOutputTokens());
@@ -132,7 +146,7 @@ final class ChatRequestReader {
             return Math.min(settings.defaultMaxTokens(), limit);
         }
         if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > limit) {
-            throw invalid("invalid_request", "\"maxTokens\" must be a whole number from 1 to " + limit
+            throw invalid("invalid_request", "\"" + name + "\" must be a whole number from 1 to " + limit
                     + (spec != null && limit == spec.maxOutputTokens() ? " for " + spec.id() : "") + ".");
         }
         return value.asInt();
@@ -143,7 +157,8 @@ final class ChatRequestReader {
      * A budget (a number, or {"budgetTokens": n}) is manual thinking, refused for models that only think
      * adaptively. A model the table does not know gets what the product always sent: a budget.
      */
-    private static Thinking thinking(JsonNode value, int maxTokens, ModelSpec spec, String model) {
+    private static Thinking thinking(JsonNode value, int maxTokens, ModelSpec spec, String model,
+                                     String maxTokensName) {
         if (value == null || value.isNull() || (value.isBoolean() && !value.asBoolean())) {
             return null;
         }
@@ -155,7 +170,7 @@ final class ChatRequestReader {
             if (spec != null && !spec.takes(ThinkingShape.ENABLED)) {
                 throw invalid("invalid_request", "The model \"" + model + "\" does not offer extended thinking.");
             }
-            return checkedBudget(MIN_THINKING_BUDGET, maxTokens);
+            return checkedBudget(MIN_THINKING_BUDGET, maxTokens, maxTokensName);
         }
         if (budget == null || !budget.isIntegralNumber()) {
             throw invalid("invalid_request", "\"thinking\" must be true, a token budget, or {\"budgetTokens\": n}.");
@@ -164,13 +179,13 @@ final class ChatRequestReader {
             throw invalid("invalid_request", "The model \"" + model + "\" decides its thinking itself and takes no"
                     + " thinking budget: send \"thinking\": true, and \"effort\" to steer how much it thinks.");
         }
-        return checkedBudget(budget.asInt(), maxTokens);
+        return checkedBudget(budget.asInt(), maxTokens, maxTokensName);
     }
 
-    private static Thinking checkedBudget(int tokens, int maxTokens) {
+    private static Thinking checkedBudget(int tokens, int maxTokens, String maxTokensName) {
         if (tokens < MIN_THINKING_BUDGET || tokens >= maxTokens) {
             throw invalid("invalid_request", "The thinking budget must be at least " + MIN_THINKING_BUDGET
-                    + " and below maxTokens (" + maxTokens + ").");
+                    + " and below " + maxTokensName + " (" + maxTokens + ").");
         }
         return Thinking.budget(tokens);
     }
@@ -200,18 +215,18 @@ final class ChatRequestReader {
         return value.asDouble();
     }
 
-    private static String effort(JsonNode value, ModelSpec spec, String model) {
+    private static String effort(JsonNode value, ModelSpec spec, String model, String name) {
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isTextual() || !EFFORT_LEVELS.contains(value.asText())) {
-            throw invalid("invalid_request", "\"effort\" must be one of " + String.join(", ", EFFORT_LEVELS) + ".");
+            throw invalid("invalid_request", "\"" + name + "\" must be one of " + String.join(", ", EFFORT_LEVELS) + ".");
         }
         String level = value.asText();
         if (spec != null && !spec.takesEffort(level)) {
             throw invalid("invalid_request", spec.effort().isEmpty()
-                    ? "The model \"" + model + "\" does not take \"effort\"."
-                    : "The model \"" + model + "\" takes \"effort\" " + String.join(", ", spec.effort()) + ", not "
+                    ? "The model \"" + model + "\" does not take \"" + name + "\"."
+                    : "The model \"" + model + "\" takes \"" + name + "\" " + String.join(", ", spec.effort()) + ", not "
                     + level + ".");
         }
         return level;

@@ -12,8 +12,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
@@ -36,12 +34,12 @@ public final class CorsFilter implements Filter {
     static final String METHODS = "GET, POST, DELETE, OPTIONS";
     static final String HEADERS = "Content-Type, Last-Event-ID";
     /**
-     * Request headers a preflight may ask for beyond those: what the official Anthropic SDK sends from a
+     * Request headers a preflight may ask for beyond those two: what the official Anthropic SDK sends from a
      * browser (its key header, which the app reads as an API token or ignores, its version and beta flags,
      * and its x-stainless-* telemetry), the OpenAI SDK's Authorization, and the conversation header of the
      * v1 endpoints.
      */
-    static final Set<String> CLIENT_HEADERS = Set.of("content-type", "last-event-id", "authorization", "x-api-key",
+    static final Set<String> CLIENT_HEADERS = Set.of("authorization", "x-api-key",
             "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access",
             "claude-sse-conversation");
     /** Response headers a page may read: the answer's id, as Claude's own API names it. */
@@ -103,21 +101,21 @@ public final class CorsFilter implements Filter {
     }
 
     /**
-     * The requested headers this API takes, echoed; one it does not take is left out, so the browser
-     * refuses the call and says which header it was.
+     * Content-Type and Last-Event-ID, and of the other requested headers those this API takes; one it does
+     * not take is left out, so the browser refuses the call and says which header it was.
      */
     static String allowedHeaders(String requested) {
         if (requested == null || requested.isBlank()) {
             return HEADERS;
         }
-        List<String> allowedNames = new ArrayList<>();
+        StringBuilder allowedNames = new StringBuilder(HEADERS);
         for (String name : requested.split(",")) {
             String header = name.strip().toLowerCase(Locale.ROOT);
             if (CLIENT_HEADERS.contains(header) || (header.startsWith("x-stainless-") && header.length() <= 64)) {
-                allowedNames.add(header);
+                allowedNames.append(", ").append(header);
             }
         }
-        return allowedNames.isEmpty() ? HEADERS : String.join(", ", allowedNames);
+        return allowedNames.toString();
     }
 
     private static void refuse(HttpServletResponse resp) throws IOException {

@@ -26,8 +26,6 @@ import java.util.UUID;
  */
 public final class MessagesServlet extends ApiServlet {
 
-    static final String CONVERSATION_HEADER = "Claude-SSE-Conversation";
-
     private ChatRequestReader shared;
     private MessagesRequestReader reader;
 
@@ -47,7 +45,7 @@ public final class MessagesServlet extends ApiServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         JsonNode body = shared.jsonObject(req);
         MessagesRequestReader.MessagesRequest call = reader.parse(body, req);
-        String name = conversationName(req);
+        String name = NamedConversations.fromHeader(req);
         if (app.services.upstream() == null) {
             throw new ApiException(503, "upstream_not_configured",
                     "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
@@ -68,7 +66,7 @@ public final class MessagesServlet extends ApiServlet {
         String messageId = UUID.randomUUID().toString();
         Started started;
         try {
-            started = app.store.begin(new AnswerStart(owner, name == null ? null : UiChatServlet.conversationId(owner, name),
+            started = app.store.begin(new AnswerStart(owner, name == null ? null : NamedConversations.id(owner, name),
                     UUID.randomUUID().toString(), messageId, call.question(), call.model(), Instant.now(),
                     name != null, null));
         } catch (ConversationNotFoundException e) {
@@ -83,19 +81,6 @@ public final class MessagesServlet extends ApiServlet {
                 new MessagesDialect(call.stream(), messageId), app.registry::ended);
         answer.stopWhenUnfollowedFor(Duration.ZERO);
         return answer;
-    }
-
-    /** The optional conversation name; the same rules as a useChat chat id. */
-    private static String conversationName(HttpServletRequest req) {
-        String name = req.getHeader(CONVERSATION_HEADER);
-        if (name == null) {
-            return null;
-        }
-        if (!UiChatRequestReader.CHAT_ID.matcher(name).matches()) {
-            throw ChatRequestReader.invalid("invalid_request", CONVERSATION_HEADER
-                    + ": a name of 1 to 128 letters, digits, _ or -.");
-        }
-        return name;
     }
 
     /** Claude's error shape, so the SDKs raise their usual errors (BadRequestError and the like). */

@@ -7,7 +7,6 @@ import dev.claudesse.protocol.Utf16;
 import dev.claudesse.store.AnswerStart;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -23,7 +22,6 @@ final class UiChatRequestReader {
 
     static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     static final Set<String> MEDIA_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf");
-    private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+);base64,([A-Za-z0-9+/=\\s]*)");
 
     private final ChatRequestReader shared;
     private final int maxAttachments;
@@ -121,21 +119,10 @@ final class UiChatRequestReader {
         if (url.startsWith("https://")) {
             return new Attachment(mediaType, null, url);
         }
-        var data = DATA_URL.matcher(url);
-        if (!data.matches() || !data.group(1).equals(mediaType)) {
+        Attachment data = DataUrls.decode(url, maxAttachmentBytes);
+        if (data == null || !data.mediaType().equals(mediaType)) {
             throw invalid("invalid_request", "A file's url must be a base64 data: URL of its media type, or https.");
         }
-        String base64 = data.group(2).replaceAll("\\s", "");
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw invalid("invalid_request", "A file's data is not valid base64.");
-        }
-        if (bytes.length > maxAttachmentBytes) {
-            throw new ApiException(413, "attachment_too_large", "A file has " + bytes.length + " bytes; at most "
-                    + maxAttachmentBytes + " are allowed.");
-        }
-        return new Attachment(mediaType, base64, null);
+        return data;
     }
 }

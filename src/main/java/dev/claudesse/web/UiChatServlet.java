@@ -12,11 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -139,13 +135,7 @@ public final class UiChatServlet extends ApiServlet {
 
     /** One stored conversation per owner and chat id; the same chat id of another owner is another one. */
     static String conversationId(String owner, String chatId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((owner + "\u0000" + chatId).getBytes(StandardCharsets.UTF_8));
-            return "ui-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return NamedConversations.id(owner, chatId);
     }
 
     private static ApiException notFound() {

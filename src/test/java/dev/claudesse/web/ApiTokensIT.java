@@ -74,6 +74,10 @@ class ApiTokensIT {
     }
 
     static final Function<JsonNode, String> PRODUCT_ERROR = error -> error.path("error").path("message").asText();
+    /** OpenAI's error shape, which the OpenAI SDK raises as an AuthenticationError; null for another shape. */
+    static final Function<JsonNode, String> OPENAI_ERROR = error -> error.path("error").path("type").asText()
+            .equals("authentication_error") && error.path("error").has("code")
+            ? error.path("error").path("message").asText() : null;
     /** Claude's error shape, which the Anthropic SDK raises as an AuthenticationError; null for another shape. */
     static final Function<JsonNode, String> CLAUDE_ERROR = error -> error.path("type").asText().equals("error")
             && error.path("error").path("type").asText().equals("authentication_error")
@@ -87,7 +91,9 @@ class ApiTokensIT {
                         + question + "\"}]}]}", PRODUCT_ERROR),
                 new Endpoint("v1/messages", question -> "{\"model\":\"claude-sonnet-5-5\",\"max_tokens\":100,"
                         + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}",
-                        CLAUDE_ERROR));
+                        CLAUDE_ERROR),
+                new Endpoint("v1/chat/completions", question -> "{\"model\":\"claude-sonnet-5-5\",\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}", OPENAI_ERROR));
     }
 
     /** Who a request says it is: its headers, and nothing else (no cookie jar). */

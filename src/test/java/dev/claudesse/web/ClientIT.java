@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * webapp/claude-sse.js under Node's test runner: its parser and the Markdown renderer (webapp/render.js, in
  * jsdom) on their own, then the client against the real server (embedded Tomcat, fake Claude): events in
  * order, multi-byte text split across reads, resume after a forced disconnect, stop, and an answer replayed
- * from the store after its replay window. The scripts are in src/test/js.
+ * from the store after its replay window; then the AI SDK's transport and the OpenAI SDK against their
+ * dialects. The scripts are in src/test/js.
  */
 class ClientIT {
 
@@ -84,5 +85,16 @@ class ClientIT {
         int exit = ProcessRun.run("js-anthropic", List.of(node.toString(), "--test", "anthropic.it.mjs"), JS, env,
                 Duration.ofMinutes(3));
         assertEquals(0, exit, "node --test anthropic.it.mjs failed; its output is above");
+    }
+
+    /** v1/chat/completions and v1/models, OpenAI's dialect, driven by the real `openai` package (openai.it.mjs). */
+    @Test
+    void theOpenAiSdkAgainstTheServer() throws Exception {
+        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
+        Map<String, String> env = fixture.env();
+        env.put("JS_DEPS", JsFixture.installNpmDeps().toString());
+        int exit = ProcessRun.run("js-openai", List.of(node.toString(), "--test", "openai.it.mjs"), JS, env,
+                Duration.ofMinutes(3));
+        assertEquals(0, exit, "node --test openai.it.mjs failed; its output is above");
     }
 }
