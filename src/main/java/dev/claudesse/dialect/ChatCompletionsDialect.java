@@ -41,6 +41,11 @@ public final class ChatCompletionsDialect implements Dialect {
     }
 
     @Override
+    public String name() {
+        return "chat-completions";
+    }
+
+    @Override
     public Dialect.Encoder encoder(ObjectMapper json) {
         return stream ? new Chunks(json) : new Whole(json);
     }

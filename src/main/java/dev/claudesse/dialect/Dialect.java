@@ -11,6 +11,9 @@ import java.util.Map;
  */
 public interface Dialect {
 
+    /** A short name for logs and metrics: product, ui-message, messages, chat-completions. */
+    String name();
+
     /** A fresh encoder for one answer. */
     Encoder encoder(ObjectMapper json);
 

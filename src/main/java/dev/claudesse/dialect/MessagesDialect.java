@@ -34,6 +34,11 @@ public final class MessagesDialect implements Dialect {
     }
 
     @Override
+    public String name() {
+        return "messages";
+    }
+
+    @Override
     public Dialect.Encoder encoder(ObjectMapper json) {
         return stream ? new Relay(json) : new Whole(json);
     }

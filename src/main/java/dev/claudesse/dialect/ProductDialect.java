@@ -15,6 +15,11 @@ public final class ProductDialect implements Dialect {
     }
 
     @Override
+    public String name() {
+        return "product";
+    }
+
+    @Override
     public Encoder encoder(ObjectMapper json) {
         return new Encoder() {
             private long nextId = 1;

@@ -28,6 +28,11 @@ public final class UiMessageDialect implements Dialect {
     }
 
     @Override
+    public String name() {
+        return "ui-message";
+    }
+
+    @Override
     public Dialect.Encoder encoder(ObjectMapper json) {
         return new Encoder(json);
     }

@@ -76,6 +76,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private volatile long lastUpstreamNanos = System.nanoTime();
     private volatile long unfollowedSinceNanos = System.nanoTime();
     private volatile long endedNanos;
+    private final long startedNanos = System.nanoTime();
     private volatile Duration unfollowedGrace;
 
     public Answer(String messageId, String conversationId, String owner, ClaudeRequest request,
@@ -97,6 +98,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     public void run() {
         Outcome outcome;
         try {
+            services.monitor().started(requestedModel, dialect.name());
             emit(new AnswerEvent.Start(conversationId, messageId, requestedModel,
                     services.upstream().isDemo()));
             outcome = relay();
@@ -144,6 +146,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
                 return outcome;
             }
             UpstreamError error = UpstreamError.read(services.json(), response);
+            services.monitor().upstreamError(requestedModel, error.reason());
             if (RetryPolicy.isRetryable(response.status()) && attempt <= retry.maxRetries()
                     && waitToRetry(attempt, response.retryAfter(), error.reason())) {
                 continue;
@@ -163,6 +166,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     /** Tells the browser we wait, then waits; false when a stop cut the wait short. */
     private boolean waitToRetry(int attempt, Duration retryAfter, String reason) {
         Duration delay = services.retry().delay(attempt, retryAfter);
+        services.monitor().retrying(requestedModel, reason);
         emit(new AnswerEvent.Status("retrying", attempt, delay.toMillis(), reason));
         try {
             stopped.get(delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -267,6 +271,9 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         stopped.complete(null); // nothing waits on it any more: this lets go of its callbacks for the replay window
         endedNanos = System.nanoTime(); // before the status: the sweep reads the status, then the time
         status = outcome.status();
+        services.monitor().ended(new Monitor.Ending(model, dialect.name(), status, savedStopReason,
+                failed == null ? null : failed.type(), billed, usage.isKnown() ? cost : null, estimated,
+                Duration.ofNanos(endedNanos - startedNanos)));
         onEnd.accept(this);
         if (failed != null) {
             emit(new AnswerEvent.Error(failed.type(), failed.message(), failed.retryable()));
@@ -311,7 +318,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
             return;
         }
         if (firstTokenAt == null) {
-            firstTokenAt = Instant.now();
+            firstToken();
         }
         String whole = Utf16.wellFormed(delta); // what is streamed is exactly what is saved
         append(encoder.text(whole));
@@ -323,9 +330,17 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         if (!thinkingRequested || delta.isEmpty()) {
             return;
         }
+        if (firstTokenAt == null) {
+            firstToken();
+        }
         String whole = Utf16.wellFormed(delta);
         append(encoder.thinking(whole));
         thinking.append(whole);
+    }
+
+    private void firstToken() {
+        firstTokenAt = Instant.now();
+        services.monitor().firstToken(requestedModel, dialect.name(), Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
     @Override
@@ -347,6 +362,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
 
     @Override
     public void onError(String type, String message) {
+        services.monitor().upstreamError(requestedModel, type);
         upstreamErrorType = type;
         upstreamErrorMessage = message;
     }

@@ -61,6 +61,9 @@ public abstract class ApiServlet extends HttpServlet {
         if (e.status() == 401) {
             resp.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\""); // what a 401 must name (RFC 6750)
         }
+        if (app != null) {
+            app.services.monitor().refused(e.status(), e.type());
+        }
         writeJson(resp, errorBody(e));
     }
 
