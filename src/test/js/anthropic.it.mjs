@@ -142,9 +142,10 @@ test('calls named by Claude-SSE-Conversation land in one conversation of their o
   await control('enqueue', { text: ['First.'] });
   await grouped.messages.create(ask('One'));
   await control('enqueue', { text: ['Second.'] });
-  await grouped.messages.create(ask('Two'));
+  const { response } = await grouped.messages.create(ask('Two')).withResponse();
   const list = await (await jar.fetch(new URL('api/conversations', BASE))).json();
   assert.equal(list.conversations.length, 1, JSON.stringify(list));
+  assert.equal(response.headers.get('claude-sse-conversation-id'), list.conversations[0].id);
   const detail = await waitFor(async () => {
     const d = await (await jar.fetch(new URL(`api/conversations/${list.conversations[0].id}`, BASE))).json();
     return d.messages.at(-1)?.status === 'complete' ? d : null;

@@ -9,6 +9,8 @@ import java.io.IOException;
 /** How every dialect's endpoint hands a begun answer to the engine and its client. */
 final class Respond {
 
+    static final String CONVERSATION_ID_HEADER = "Claude-SSE-Conversation-Id";
+
     private Respond() {
     }
 
@@ -20,6 +22,8 @@ final class Respond {
         // followed from the start: an answer stopped as soon as nobody follows it must not be stopped
         // by a housekeeping pass that lands before its connection is set up
         answer.follow();
+        // the stored conversation's id, for clients whose own protocol has no place for it (the v1 dialects)
+        resp.setHeader(CONVERSATION_ID_HEADER, answer.conversationId());
         try {
             app.registry.add(answer);
             app.executor.execute(answer);
