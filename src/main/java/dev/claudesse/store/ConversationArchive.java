@@ -1,5 +1,7 @@
 package dev.claudesse.store;
 
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -29,4 +31,10 @@ public interface ConversationArchive {
     int MAX_PAGE = 100;
     int MESSAGES_PAGE = 100;
     int MAX_MESSAGES_PAGE = 500;
+
+    /**
+     * What the answers begun since a time cost, as saved (answers still running count nothing here): one
+     * owner's, or everyone's when owner is null. For budgets.
+     */
+    BigDecimal spentSince(String owner, Instant since);
 }

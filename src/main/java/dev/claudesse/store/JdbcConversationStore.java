@@ -533,6 +533,23 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     }
 
     @Override
+    public BigDecimal spentSince(String owner, Instant since) {
+        String sql = owner == null
+                ? "SELECT COALESCE(SUM(cost), 0) FROM messages WHERE created_at >= ? AND cost IS NOT NULL"
+                : "SELECT COALESCE(SUM(m.cost), 0) FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+                        + " WHERE c.owner = ? AND m.created_at >= ? AND m.cost IS NOT NULL";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = owner == null ? Sql.prepare(connection, sql, time(since))
+                     : Sql.prepare(connection, sql, owner, time(since));
+             ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getBigDecimal(1);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read what was spent", e);
+        }
+    }
+
+    @Override
     public boolean deleteConversation(String owner, String conversationId) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);

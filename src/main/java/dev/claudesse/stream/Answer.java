@@ -1,5 +1,6 @@
 package dev.claudesse.stream;
 
+import dev.claudesse.budget.SpendMeter;
 import dev.claudesse.claude.ClaudeEventDecoder;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.claude.ClaudeStreamListener;
@@ -65,6 +66,13 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private String upstreamErrorMessage;
     private String requestId;
     private Instant firstTokenAt;
+    /** Where this answer reports its estimated cost against the budgets that apply; null: none do. */
+    private SpendMeter meter;
+    private volatile boolean budgetStopped;
+    /** The estimate's parts, from Claude's usage so far: USD millionths for the input, and per output token. */
+    private long inputMicros;
+    private double outputMicrosPerToken;
+    private boolean priced;
     /** A relaying dialect sent Claude's content (a tool's input, say, which is no text): no retry then. */
     private boolean relayedContent;
 
@@ -254,11 +262,14 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         }
         String savedStopReason = switch (outcome) {
             case Outcome.Done done -> done.stopReason();
-            case Outcome.Stopped stopped -> "stopped";
+            case Outcome.Stopped stopped -> budgetStopped ? "budget" : "stopped";
             case Outcome.Failed failed -> null;
         };
         StopDetails savedDetails = outcome instanceof Outcome.Done ? stopDetails : null;
         Outcome.Failed failed = outcome instanceof Outcome.Failed f ? f : null;
+        if (meter != null) {
+            meter.settle(usage.isKnown() ? cost : null);
+        }
         services.store().finish(new AnswerEnd(messageId, outcome.status(), savedStopReason, text.toString(),
                 thinking.isEmpty() ? null : thinking.toString(), billed, usage.isKnown() ? cost : null, estimated,
                 requestId, failed == null ? null : failed.type(), failed == null ? null : failed.message(),
@@ -310,6 +321,8 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     public void onMessageStart(String model, Usage usage) {
         this.upstreamModel = model;
         this.usage = usage;
+        reprice();
+        meterSpend();
     }
 
     @Override
@@ -323,6 +336,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         String whole = Utf16.wellFormed(delta); // what is streamed is exactly what is saved
         append(encoder.text(whole));
         text.append(whole);
+        meterSpend();
     }
 
     @Override
@@ -336,6 +350,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         String whole = Utf16.wellFormed(delta);
         append(encoder.thinking(whole));
         thinking.append(whole);
+        meterSpend();
     }
 
     private void firstToken() {
@@ -347,6 +362,43 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     public void onUsage(Usage usage) {
         this.usage = usage;
         finalUsage = true;
+        reprice();
+        meterSpend();
+    }
+
+    /**
+     * The budgets that apply to this answer; it reports its estimated cost as Claude's usage and its text
+     * grow, and stops like a user stop (stop reason "budget") when one is spent.
+     */
+    public void meterSpend(SpendMeter meter) {
+        this.meter = meter;
+    }
+
+    /** Prices the usage so far with no output, and one output token, so each delta's estimate is one multiply. */
+    private void reprice() {
+        if (meter == null) {
+            return;
+        }
+        String model = upstreamModel != null ? upstreamModel : requestedModel;
+        BigDecimal base = services.models().table().cost(model, usage.withOutputTokens(0), day);
+        BigDecimal million = services.models().table().cost(model, usage.withOutputTokens(1_000_000), day);
+        priced = base != null && million != null;
+        if (priced) {
+            inputMicros = base.movePointRight(6).longValue();
+            outputMicrosPerToken = million.subtract(base).doubleValue(); // USD per million = millionths per token
+        }
+    }
+
+    /** Reports the cost so far: the input, and the output Claude reported or the text's estimate, the larger. */
+    private void meterSpend() {
+        if (meter == null || !priced || budgetStopped) {
+            return;
+        }
+        long output = Math.max(usage.outputTokens(), estimateOutput());
+        if (meter.report(inputMicros + (long) Math.ceil(output * outputMicrosPerToken))) {
+            budgetStopped = true;
+            stop();
+        }
     }
 
     @Override

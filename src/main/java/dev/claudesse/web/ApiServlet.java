@@ -61,6 +61,9 @@ public abstract class ApiServlet extends HttpServlet {
         if (e.status() == 401) {
             resp.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\""); // what a 401 must name (RFC 6750)
         }
+        if (e.retryAfter() != null) {
+            resp.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        }
         if (app != null) {
             app.services.monitor().refused(e.status(), e.type());
         }

@@ -1,6 +1,8 @@
 package dev.claudesse.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.claudesse.budget.BudgetSettings;
+import dev.claudesse.budget.Budgets;
 import dev.claudesse.claude.DemoUpstream;
 import dev.claudesse.claude.HttpUpstream;
 import dev.claudesse.claude.ModelsEndpoint;
@@ -11,6 +13,7 @@ import dev.claudesse.models.LineupCheck;
 import dev.claudesse.models.ModelPolicy;
 import dev.claudesse.models.ModelTable;
 import dev.claudesse.store.AnswerStatus;
+import dev.claudesse.store.ConversationArchive;
 import dev.claudesse.store.ConversationStore;
 import dev.claudesse.stream.Answer;
 import dev.claudesse.stream.AnswerRegistry;
@@ -19,6 +22,7 @@ import dev.claudesse.tokens.ApiTokens;
 import jakarta.servlet.ServletContext;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +47,7 @@ public final class App {
     final ObjectMapper json = Json.MAPPER;
     final ModelPolicy models;
     final AnswerRegistry registry;
+    final Budgets budgets;
     final AnswerServices services;
     final ConversationStore store;
     final ApiTokens tokens;
@@ -63,6 +68,9 @@ public final class App {
                 settings.replayRetention(), settings.replayMaxBytes());
         this.http = settings.hasApiKey() ? httpClients() : List.of();
         this.services = new AnswerServices(upstream(), models, RetryPolicy.DEFAULT, json, store);
+        this.budgets = new Budgets(BudgetSettings.load(settings.source()), (owner, since) ->
+                store instanceof ConversationArchive archive ? archive.spentSince(owner, since) : BigDecimal.ZERO,
+                Clock.systemUTC());
         this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "claude-sse-housekeeper");
             t.setDaemon(true);
@@ -141,6 +149,7 @@ public final class App {
         try {
             pinger.tick();
             registry.sweep(settings.upstreamIdleTimeout(), settings.cancelAfterDisconnect());
+            budgets.sweep();
         } catch (RuntimeException e) {
             // a failure must not end the schedule: it would silence every ping from then on
             LOG.log(java.util.logging.Level.WARNING, "housekeeping failed", e);

@@ -1,5 +1,6 @@
 package dev.claudesse.web;
 
+import dev.claudesse.budget.BudgetExceededException;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.claude.Message;
 import dev.claudesse.dialect.ProductDialect;
@@ -69,6 +70,12 @@ public final class ChatServlet extends ApiServlet {
 
     /** Reserves a running slot, or refuses with 429; shared by every dialect's start. */
     static void admit(App app, String owner) {
+        try {
+            app.budgets.check(owner); // before a slot is taken: a spent budget calls no Claude at all
+        } catch (BudgetExceededException e) {
+            throw new ApiException(429, "budget_exceeded", e.getMessage())
+                    .retryAfter(e.untilReset());
+        }
         AnswerRegistry.Admission admission = app.registry.admit(owner);
         switch (admission) {
             case OWNER_LIMIT -> throw new ApiException(429, "too_many_answers",

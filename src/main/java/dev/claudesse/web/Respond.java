@@ -21,6 +21,7 @@ final class Respond {
     static void run(HttpServletRequest req, HttpServletResponse resp, Answer answer, App app) throws IOException {
         // followed from the start: an answer stopped as soon as nobody follows it must not be stopped
         // by a housekeeping pass that lands before its connection is set up
+        answer.meterSpend(app.budgets.meter(answer.owner()));
         answer.follow();
         // the stored conversation's id, for clients whose own protocol has no place for it (the v1 dialects)
         resp.setHeader(CONVERSATION_ID_HEADER, answer.conversationId());
