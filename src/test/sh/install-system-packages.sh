@@ -10,6 +10,8 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 for package in postgresql nginx chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji; do
   have "$package" || missing+=("$package")
 done
+# Prometheus: the metrics test (MetricsPrometheusIT) has the real server scrape the app.
+have prometheus || missing+=(prometheus)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-system-packages: all present"

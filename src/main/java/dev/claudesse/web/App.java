@@ -9,6 +9,7 @@ import dev.claudesse.claude.ModelsEndpoint;
 import dev.claudesse.claude.RetryPolicy;
 import dev.claudesse.claude.Upstream;
 import dev.claudesse.config.Settings;
+import dev.claudesse.metrics.Metrics;
 import dev.claudesse.models.LineupCheck;
 import dev.claudesse.models.ModelPolicy;
 import dev.claudesse.models.ModelTable;
@@ -51,6 +52,7 @@ public final class App {
     final AnswerServices services;
     final ConversationStore store;
     final ApiTokens tokens;
+    final Metrics metrics;
     final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     final Pinger pinger = new Pinger();
     private final List<HttpClient> http;
@@ -67,7 +69,11 @@ public final class App {
         this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
                 settings.replayRetention(), settings.replayMaxBytes());
         this.http = settings.hasApiKey() ? httpClients() : List.of();
-        this.services = new AnswerServices(upstream(), models, RetryPolicy.DEFAULT, json, store);
+        this.metrics = Metrics.start(settings, models.table()); // this deployment's own registry
+        this.services = new AnswerServices(upstream(), models, RetryPolicy.DEFAULT, json, store, metrics.monitor());
+        metrics.gauge("claude_sse.answers.running", "Answers streaming from Claude now", registry::running);
+        metrics.gauge("claude_sse.streams.open", "Connections following an answer's event stream now", pinger::open);
+        metrics.watchStore(store, executor);
         this.budgets = new Budgets(BudgetSettings.load(settings.source()), (owner, since) ->
                 store instanceof ConversationArchive archive ? archive.spentSince(owner, since) : BigDecimal.ZERO,
                 Clock.systemUTC());
@@ -198,6 +204,7 @@ public final class App {
         }
         http.forEach(HttpClient::shutdownNow);
         store.close();
+        metrics.close();
         LOG.info("claude-sse stopped");
     }
 

@@ -100,9 +100,18 @@ public final class TomcatServer implements AppServer {
     /** Puts the descriptor and the WAR in place; Tomcat deploys them (at startup, or within a second). */
     public void deploy() throws IOException {
         Path descriptorDir = Files.createDirectories(base.resolve("conf/Catalina/localhost"));
-        Files.copy(Distributions.projectFile("conf/tomcat/context.xml"), descriptorDir.resolve("ROOT.xml"),
-                StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(Distributions.war(), base.resolve("webapps/ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
+        placeAtOnce(Distributions.projectFile("conf/tomcat/context.xml"), descriptorDir.resolve("ROOT.xml"));
+        placeAtOnce(Distributions.war(), base.resolve("webapps/ROOT.war"));
+    }
+
+    /**
+     * Copies beside the target, then renames: a running Tomcat checks its folders each second and would
+     * otherwise read a half-copied descriptor ("Premature end of file") and never deploy it.
+     */
+    private static void placeAtOnce(Path source, Path target) throws IOException {
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
@@ -110,7 +119,7 @@ public final class TomcatServer implements AppServer {
      * H2 database), as a second team on the same Tomcat would; Tomcat picks it up within seconds.
      */
     public void deployAlso(String name) throws IOException {
-        Files.copy(Distributions.war(), base.resolve("webapps/" + name + ".war"), StandardCopyOption.REPLACE_EXISTING);
+        placeAtOnce(Distributions.war(), base.resolve("webapps/" + name + ".war"));
     }
 
     /** Removes the WAR as an operator would; Tomcat undeploys the app within a second or two. */
