@@ -25,7 +25,7 @@ import java.util.UUID;
  * begin() writes synchronously (the answer needs its history); finish() hands the answer to a
  * {@link FinishWriter} and returns at once.
  */
-public final class JdbcConversationStore implements ConversationStore, ConversationArchive {
+public final class JdbcConversationStore implements ConversationStore, ConversationArchive, UsageArchive {
 
     /**
      * Settings of the store; historyChars is the budget of the context sent to Claude (tokens * 4);
@@ -566,6 +566,28 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             }
         } catch (SQLException e) {
             throw new StoreException("cannot delete conversation", e);
+        }
+    }
+
+    // ---- UsageArchive
+
+    @Override
+    public UsageReport usage(Instant now, int days, int topOwners, int topConversations) {
+        try (Connection connection = dataSource.getConnection()) {
+            // one snapshot for all the sums, as in findConversation: an answer saved meanwhile is in all or none
+            boolean autoCommit = connection.getAutoCommit();
+            int isolation = connection.getTransactionIsolation();
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return UsageQueries.read(connection, now, days, topOwners, topConversations);
+            } finally {
+                connection.rollback(); // read only
+                connection.setTransactionIsolation(isolation);
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read usage", e);
         }
     }
 

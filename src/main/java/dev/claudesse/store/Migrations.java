@@ -70,7 +70,12 @@ public final class Migrations {
                     "ALTER TABLE messages ADD COLUMN stop_explanation TEXT")),
             new Migration(4, "regenerated answers: which answer replaced which", List.of(
                     "ALTER TABLE messages ADD COLUMN superseded_by VARCHAR(64)",
-                    "ALTER TABLE messages ADD COLUMN replaces VARCHAR(64)")));
+                    "ALTER TABLE messages ADD COLUMN replaces VARCHAR(64)")),
+            // The usage page's aggregates read the messages of the last 30 days: a range of created_at. Rows
+            // arrive in created_at order, so that range is a run of adjacent pages, not the whole table.
+            // Owners need nothing new: conversations_owner_updated (version 2) leads with owner.
+            new Migration(5, "usage page: messages by time", List.of(
+                    "CREATE INDEX messages_created_at ON messages (created_at)")));
 
     public static final int LATEST = ALL.getLast().version();
 

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The webapp (webapp/ with its web.xml, classes from the class path) on a real embedded Tomcat with
@@ -35,6 +36,15 @@ public final class EmbeddedApp implements AutoCloseable {
     /** The same under a context path such as "/chat" ("" is the root), as a shared Tomcat would deploy it. */
     public static EmbeddedApp start(int port, Map<String, String> settings, String contextPath)
             throws IOException, LifecycleException {
+        return start(port, settings, contextPath, context -> { });
+    }
+
+    /**
+     * The same, with the webapp's context configured further before it starts, as an operator's context.xml
+     * or the container would (a realm, a login, security constraints).
+     */
+    public static EmbeddedApp start(int port, Map<String, String> settings, String contextPath,
+                                    Consumer<Context> configure) throws IOException, LifecycleException {
         Path base = Files.createTempDirectory("claude-sse-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -57,6 +67,7 @@ public final class EmbeddedApp implements AutoCloseable {
         context.addServletMappingDecoded("/", "default");
         Tomcat.addDefaultMimeTypeMappings(context);
         settings.forEach(context::addParameter);
+        configure.accept(context);
         tomcat.start();
         return new EmbeddedApp(tomcat, context);
     }
