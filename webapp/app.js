@@ -11,7 +11,7 @@ const $ = id => document.getElementById(id);
 const ui = {
   sidebar: $('sidebar'), list: $('conversation-list'), more: $('more'), historyNote: $('history-note'),
   newChat: $('new-chat'), toggle: $('toggle-sidebar'), title: $('title'), total: $('total'),
-  banner: $('demo-banner'), messages: $('messages'), empty: $('empty'),
+  banner: $('demo-banner'), access: $('access-banner'), messages: $('messages'), empty: $('empty'),
   form: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
   options: $('options'), model: $('model'), effort: $('effort'), effortOption: $('effort-option'),
   think: $('think'), thinkOption: $('think-option'),
@@ -295,6 +295,7 @@ function handlers(current) {
       view.article.dataset.state = 'error';
       const canRetry = typeof current.question === 'string' && current.question.trim() !== '';
       showError(view, data.message || 'Something went wrong.', canRetry ? () => retry(current) : null);
+      showAccessProblem({ status: data.status, serverMessage: data.message });
     },
   };
 }
@@ -351,9 +352,22 @@ async function getJson(url) {
   if (!response.ok) {
     const error = new Error(`HTTP ${response.status}`);
     error.status = response.status;
+    try {
+      error.serverMessage = (await response.json())?.error?.message; // the server's words, for people
+    } catch {
+      // not JSON: the status alone
+    }
     throw error;
   }
   return response.json();
+}
+
+/** A refusal that concerns the whole page (a server that serves signed-in users only), shown above the chat. */
+function showAccessProblem(err) {
+  if (err.status !== 401 || typeof err.serverMessage !== 'string' || !err.serverMessage) return false;
+  ui.access.textContent = err.serverMessage;
+  ui.access.hidden = false;
+  return true;
 }
 
 async function loadConversations(more = false) {
@@ -362,7 +376,9 @@ async function loadConversations(more = false) {
   try {
     page = await getJson(url);
   } catch (err) {
-    ui.historyNote.textContent = err.status === 404 ? 'No saved conversations on this server.' : 'Could not load conversations.';
+    showAccessProblem(err);
+    ui.historyNote.textContent = err.status === 404 ? 'No saved conversations on this server.'
+      : err.status === 401 ? 'Sign in to see your conversations.' : 'Could not load conversations.';
     ui.historyNote.hidden = false;
     ui.more.hidden = true;
     return;

@@ -11,6 +11,7 @@ import { BASE, control, lastClaudeRequest, saved, waitFor } from './support.mjs'
 const { chromium } = await import(pathToFileURL(join(process.env.PLAYWRIGHT_CORE, 'index.mjs')).href);
 const SHOTS = process.env.SCREENSHOTS;
 const DEMO = process.env.CLAUDE_SSE_DEMO_BASE;
+const CLOSED = process.env.CLAUDE_SSE_CLOSED_BASE; // a server with CLAUDE_SSE_ANONYMOUS=false
 
 let browser;
 
@@ -294,6 +295,20 @@ test('the demo upstream shows a banner; the page works at phone width', async ()
   await shot(page, '12-phone-conversations.png');
   await page.mouse.click(370, 400); // beside the list, on the chat
   assert.equal(await page.getAttribute('#toggle-sidebar', 'aria-expanded'), 'false');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a server that refuses anonymous visitors says why, above the chat and in place of an answer', async () => {
+  const { page, problems } = await open(CLOSED);
+  const banner = page.locator('#access-banner');
+  await banner.waitFor({ state: 'visible' });
+  assert.match(await banner.textContent(), /does not serve anonymous visitors: sign in/);
+  assert.match(await page.textContent('#history-note'), /Sign in/);
+  await ask(page, 'Hello?');
+  await finished(page, 'error');
+  assert.match(await lastAnswer(page).locator('.error').textContent(), /does not serve anonymous visitors/);
+  await shot(page, '30-anonymous-refused.png');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -12,11 +12,12 @@ import java.util.Set;
  * maxOutputTokens are null when the table does not say. thinkingDisplay, when set, is sent with adaptive
  * thinking (models that leave the thinking text out by default need "summarized" to show it).
  * speedMultipliers override the table's for this model (fast mode cost 6x on some models, 2x on most).
+ * minCacheTokens is the shortest prompt prefix Claude caches for the model (null when the table does not say).
  */
 public record ModelSpec(String id, String displayName, Lifecycle lifecycle, Long contextWindow,
                         Integer maxOutputTokens, Set<ThinkingShape> thinking, String thinkingDisplay,
                         boolean sampling, List<String> effort, Map<String, BigDecimal> speedMultipliers,
-                        List<PricePeriod> prices) {
+                        List<PricePeriod> prices, Integer minCacheTokens) {
 
     public ModelSpec {
         thinking = Set.copyOf(thinking);

@@ -33,20 +33,25 @@ public final class ModelTable {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final Pattern DATE_SUFFIX = Pattern.compile("-\\d{8}$");
     private static final Set<String> RATE_FIELDS = Set.of("input", "output", "cacheWrite5m", "cacheWrite1h", "cacheRead");
+    /** The shortest cacheable prefix of a model the table gives none for, unless the table's own fallback says. */
+    static final int DEFAULT_MIN_CACHE_TOKENS = 1024;
 
     private final Map<String, ModelSpec> models;
     private final Map<String, String> aliases;
     private final String defaultModel;
     private final Map<String, BigDecimal> speedMultipliers;
     private final Map<String, BigDecimal> geoMultipliers;
+    private final int minCacheTokensFallback;
 
     ModelTable(Map<String, ModelSpec> models, Map<String, String> aliases, String defaultModel,
-               Map<String, BigDecimal> speedMultipliers, Map<String, BigDecimal> geoMultipliers) {
+               Map<String, BigDecimal> speedMultipliers, Map<String, BigDecimal> geoMultipliers,
+               int minCacheTokensFallback) {
         this.models = Collections.unmodifiableMap(models);
         this.aliases = Map.copyOf(aliases);
         this.defaultModel = defaultModel;
         this.speedMultipliers = Map.copyOf(speedMultipliers);
         this.geoMultipliers = Map.copyOf(geoMultipliers);
+        this.minCacheTokensFallback = minCacheTokensFallback;
     }
 
     /** The shipped table, with the override file merged over it when one is given. */
@@ -129,8 +134,10 @@ public final class ModelTable {
             throw new IOException("the model table's \"defaultModel\" must name one of its models");
         }
         JsonNode multipliers = root.path("multipliers");
+        Long fallback = count(root.path("minCacheTokens"), "fallback", "the table's minCacheTokens");
         return new ModelTable(models, aliases, defaultModel, factors(multipliers.path("speed"), "speed"),
-                factors(multipliers.path("inferenceGeo"), "inferenceGeo"));
+                factors(multipliers.path("inferenceGeo"), "inferenceGeo"),
+                fallback == null ? DEFAULT_MIN_CACHE_TOKENS : fallback.intValue());
     }
 
     private static ModelSpec model(String id, JsonNode m) throws IOException {
@@ -157,7 +164,8 @@ public final class ModelTable {
         return new ModelSpec(id, m.path("displayName").asText(id), lifecycle, count(m, "contextWindow", where),
                 count(m, "maxOutputTokens", where) == null ? null : count(m, "maxOutputTokens", where).intValue(),
                 thinking, m.path("thinkingDisplay").asText(null), m.path("sampling").asBoolean(true),
-                strings(m, "effort", List.of(), where), factors(m.path("speedMultipliers"), where + " speed"), prices);
+                strings(m, "effort", List.of(), where), factors(m.path("speedMultipliers"), where + " speed"), prices,
+                count(m, "minCacheTokens", where) == null ? null : count(m, "minCacheTokens", where).intValue());
     }
 
     private static PricePeriod period(JsonNode p, String where) throws IOException {
@@ -279,6 +287,15 @@ public final class ModelTable {
     private ModelSpec lookup(String id) {
         ModelSpec spec = models.get(id);
         return spec != null ? spec : models.get(aliases.getOrDefault(id, ""));
+    }
+
+    /**
+     * The shortest prompt prefix, in tokens, that Claude caches for this model: the model's own figure, else
+     * the table's fallback (also for a model the table does not know).
+     */
+    public int minCacheTokens(String model) {
+        ModelSpec spec = find(model);
+        return spec != null && spec.minCacheTokens() != null ? spec.minCacheTokens() : minCacheTokensFallback;
     }
 
     // ---- cost ----

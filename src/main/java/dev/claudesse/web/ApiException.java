@@ -5,12 +5,18 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final String type;
-    private java.time.Duration retryAfter;
+    private final long retryAfterSeconds;
 
     public ApiException(int status, String type, String message) {
+        this(status, type, message, 0);
+    }
+
+    /** A refusal that names when to ask again: sent as the Retry-After header (seconds), when above 0. */
+    public ApiException(int status, String type, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** A question its conversation has no room for: 413 when the message alone is too large, else 409. */
@@ -19,21 +25,16 @@ public class ApiException extends RuntimeException {
                 : new ApiException(409, "conversation_full", full.getMessage());
     }
 
-    /** When the client may try again: sent as Retry-After (whole seconds, at least 1). */
-    public ApiException retryAfter(java.time.Duration wait) {
-        this.retryAfter = wait;
-        return this;
-    }
-
-    public java.time.Duration retryAfter() {
-        return retryAfter;
-    }
-
     public int status() {
         return status;
     }
 
     public String type() {
         return type;
+    }
+
+    /** Seconds until asking again may succeed; 0 when the refusal does not say. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -59,10 +59,12 @@ public abstract class ApiServlet extends HttpServlet {
         resp.resetBuffer();
         resp.setStatus(e.status());
         if (e.status() == 401) {
-            resp.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\""); // what a 401 must name (RFC 6750)
+            // what a 401 must name (RFC 6750); the error code only when a token was presented
+            resp.setHeader("WWW-Authenticate", Owners.LOGIN_REQUIRED.equals(e.type()) ? "Bearer"
+                    : "Bearer error=\"invalid_token\"");
         }
-        if (e.retryAfter() != null) {
-            resp.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        if (e.retryAfterSeconds() > 0) {
+            resp.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
         if (app != null) {
             app.services.monitor().refused(e.status(), e.type());

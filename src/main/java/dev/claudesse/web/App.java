@@ -6,9 +6,11 @@ import dev.claudesse.budget.Budgets;
 import dev.claudesse.claude.DemoUpstream;
 import dev.claudesse.claude.HttpUpstream;
 import dev.claudesse.claude.ModelsEndpoint;
+import dev.claudesse.claude.PromptCaching;
 import dev.claudesse.claude.RetryPolicy;
 import dev.claudesse.claude.Upstream;
 import dev.claudesse.config.Settings;
+import dev.claudesse.limits.AbuseLimits;
 import dev.claudesse.metrics.Metrics;
 import dev.claudesse.models.LineupCheck;
 import dev.claudesse.models.ModelPolicy;
@@ -53,6 +55,8 @@ public final class App {
     final ConversationStore store;
     final ApiTokens tokens;
     final Metrics metrics;
+    final AbuseLimits limits;
+    final PromptCaching caching;
     final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     final Pinger pinger = new Pinger();
     private final List<HttpClient> http;
@@ -66,6 +70,13 @@ public final class App {
                 settings.allowedModels(), Clock.systemUTC());
         models.requireUsableDefault(); // a retired default model stops the start here, with its replacement named
         this.tokens = ApiTokens.open(settings.apiTokensFile()); // a tokens file that cannot be read stops it too
+        try { // settings of their own packages; a wrong one stops the start (the listener closes the store)
+            this.limits = AbuseLimits.load(settings.source());
+            this.caching = PromptCaching.from(settings.source(), models.table());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        LOG.info("abuse limits: " + limits.config() + "; prompt caching " + (caching.enabled() ? "on" : "off"));
         this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
                 settings.replayRetention(), settings.replayMaxBytes());
         this.http = settings.hasApiKey() ? httpClients() : List.of();

@@ -55,7 +55,7 @@ public final class ChatCompletionsServlet extends ApiServlet {
                     "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
         }
         String owner = Owners.resolve(req, resp);
-        ChatServlet.admit(app, owner);
+        ChatServlet.admit(app, req, owner);
         Answer answer;
         try {
             answer = begin(owner, name == null ? null : NamedConversations.id(owner, name), chat);

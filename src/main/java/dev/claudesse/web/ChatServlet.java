@@ -47,7 +47,7 @@ public final class ChatServlet extends ApiServlet {
                     "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
         }
         String owner = Owners.resolve(req, resp);
-        admit(owner);
+        admit(app, req, owner);
         Answer answer;
         try {
             answer = begin(owner, chat);
@@ -64,7 +64,20 @@ public final class ChatServlet extends ApiServlet {
         Respond.run(req, resp, answer, app);
     }
 
-    private void admit(String owner) {
+    /**
+     * The per-address limit on anonymous answer starts (docs/protocol.md, "Limits"), then a running slot;
+     * shared by every dialect's start. Owners with a token or a login are not counted by address: a
+     * backend with a token speaks for many people from one address.
+     */
+    static void admit(App app, HttpServletRequest req, String owner) {
+        if (owner.startsWith(Owners.ANONYMOUS_PREFIX)) {
+            long wait = app.limits.answerStart(req.getRemoteAddr(), Owners.forwardedFor(req));
+            if (wait > 0) {
+                throw new ApiException(429, "address_rate_limited", "Too many answers were started from your network "
+                        + "address in the last minute (the limit is " + app.limits.config().answersPerMinute()
+                        + "); try again in " + Owners.waitText(wait) + ".", wait);
+            }
+        }
         admit(app, owner);
     }
 
@@ -73,8 +86,7 @@ public final class ChatServlet extends ApiServlet {
         try {
             app.budgets.check(owner); // before a slot is taken: a spent budget calls no Claude at all
         } catch (BudgetExceededException e) {
-            throw new ApiException(429, "budget_exceeded", e.getMessage())
-                    .retryAfter(e.untilReset());
+            throw new ApiException(429, "budget_exceeded", e.getMessage(), Math.max(1, e.untilReset().toSeconds()));
         }
         AnswerRegistry.Admission admission = app.registry.admit(owner);
         switch (admission) {
@@ -95,8 +107,8 @@ public final class ChatServlet extends ApiServlet {
         List<Message> messages = new ArrayList<>();
         started.history().forEach(turn -> messages.add(Message.of(turn)));
         messages.add(new Message("user", chat.message(), List.of()));
-        ClaudeRequest request = new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
-                chat.temperature(), chat.thinking(), chat.effort(), messages);
+        ClaudeRequest request = app.caching.apply(new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
+                chat.temperature(), chat.thinking(), chat.effort(), messages));
         return new Answer(messageId, started.conversationId(), owner, request, app.services, ProductDialect.INSTANCE,
                 app.registry::ended);
     }

@@ -42,8 +42,8 @@ public final class CorsFilter implements Filter {
     static final Set<String> CLIENT_HEADERS = Set.of("authorization", "x-api-key",
             "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access",
             "claude-sse-conversation");
-    /** Response headers a page may read: the answer's id, as Claude's own API names it, and its conversation's. */
-    static final String EXPOSED = "request-id, Claude-SSE-Conversation-Id";
+    /** Response headers a page may read: the answer's id (as Claude's own API names it), its conversation's, and when to retry. */
+    static final String EXPOSED = "request-id, Claude-SSE-Conversation-Id, Retry-After";
     static final String MAX_AGE = "600";
     private static final byte[] REFUSED = ("{\"error\":{\"type\":\"origin_not_allowed\","
             + "\"message\":\"This origin may not call the API; see CLAUDE_SSE_CORS_ORIGINS.\"}}")

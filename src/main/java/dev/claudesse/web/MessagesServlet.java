@@ -51,7 +51,7 @@ public final class MessagesServlet extends ApiServlet {
                     "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
         }
         String owner = Owners.resolve(req, resp);
-        ChatServlet.admit(app, owner);
+        ChatServlet.admit(app, req, owner);
         Answer answer;
         try {
             answer = begin(owner, name, call);

@@ -59,7 +59,7 @@ public final class UiChatServlet extends ApiServlet {
                     "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
         }
         String owner = Owners.resolve(req, resp);
-        ChatServlet.admit(app, owner);
+        ChatServlet.admit(app, req, owner);
         Answer answer;
         try {
             answer = begin(owner, chat);
@@ -83,8 +83,8 @@ public final class UiChatServlet extends ApiServlet {
             throw ApiException.of(e);
         }
         // The client's messages are the conversation as its user sees it (edited, regenerated): they are sent
-        ClaudeRequest request = new ClaudeRequest(o.model(), o.system(), o.maxTokens(), o.temperature(),
-                o.thinking(), o.effort(), chat.turns());
+        ClaudeRequest request = app.caching.apply(new ClaudeRequest(o.model(), o.system(), o.maxTokens(),
+                o.temperature(), o.thinking(), o.effort(), chat.turns()));
         Answer answer = new Answer(messageId, started.conversationId(), owner, request, app.services,
                 UiMessageDialect.INSTANCE, app.registry::ended);
         answer.stopWhenUnfollowedFor(app.settings.uiStopGrace());

@@ -100,6 +100,27 @@ class FakeClaudeRulesTest {
                 arguments(body("claude-haiku-4-5-20251001", 64_001, ""), 400, INVALID, "max_tokens: 64001 > 64000"),
                 arguments(body("claude-opus-4-5", 64_001, ""), 400, INVALID, "max_tokens: 64001 > 64000"),
                 arguments(body("claude-sonnet-5-5", 0, ""), 400, INVALID, "max_tokens: Input should be greater than or equal to 1"),
+                // Prompt-cache breakpoints: four at most, the top-level one included, and only where they may go.
+                arguments(cached("'system':[" + MARKED_TEXT + "," + MARKED_TEXT + "],'messages':["
+                        + "{'role':'user','content':[" + MARKED_TEXT + "]},"
+                        + "{'role':'assistant','content':[" + MARKED_TEXT + "]},"
+                        + "{'role':'user','content':[" + MARKED_TEXT + "]}]"),
+                        400, INVALID, "A maximum of 4 blocks with cache_control may be provided. Found 5."),
+                arguments(cached("'cache_control':{'type':'ephemeral'},'system':[" + MARKED_TEXT + "," + MARKED_TEXT
+                        + "],'messages':[{'role':'user','content':[" + MARKED_TEXT + "," + MARKED_TEXT + "]}]"),
+                        400, INVALID, "Found 5."),
+                arguments(cached("'messages':[{'role':'user','content':'q'},{'role':'assistant','content':[{'type':'thinking',"
+                        + "'thinking':'t','signature':'s','cache_control':{'type':'ephemeral'}},{'type':'text','text':'a'}]},"
+                        + "{'role':'user','content':'q2'}]"), 400, INVALID, "cache_control cannot be set on thinking blocks"),
+                arguments(cached("'messages':[{'role':'user','content':[{'type':'text','text':'','cache_control':"
+                        + "{'type':'ephemeral'}}]}]"), 400, INVALID, "cache_control cannot be set for empty text blocks"),
+                arguments(cached("'messages':[{'role':'user','content':[{'type':'text','text':'q','cache_control':"
+                        + "{'type':'persistent'}}]}]"), 400, INVALID, "cache_control.type: Input should be 'ephemeral'"),
+                arguments(cached("'messages':[{'role':'user','content':[{'type':'text','text':'q','cache_control':"
+                        + "{'type':'ephemeral','ttl':'10m'}}]}]"), 400, INVALID, "ttl: Input should be '5m' or '1h'"),
+                arguments(cached("'system':[" + MARKED_TEXT + "],'messages':[{'role':'user','content':[{'type':'text',"
+                        + "'text':'q','cache_control':{'type':'ephemeral','ttl':'1h'}}]}]"), 400, INVALID,
+                        "a ttl='1h' cache_control block must not come after a ttl='5m'"),
                 arguments("not json", 400, INVALID, "There was an error parsing the body"));
     }
 
@@ -120,6 +141,18 @@ class FakeClaudeRulesTest {
                 body("claude-haiku-4-5-20251001", 64_000, ",'thinking':{'type':'enabled','budget_tokens':1024},'temperature':1"),
                 body("claude-haiku-4-5", 1024, ",'thinking':{'type':'disabled'},'temperature':0.2"),
                 body("claude-opus-4-5-20251101", 64_000, ",'output_config':{'effort':'medium'}"),
+                // Prompt-cache breakpoints where Claude takes them: on the last block of the answer before the question
+                // (what the product sends), four of them, on files and tool blocks, 1-hour ones first.
+                cached("'messages':[{'role':'user','content':'q'},{'role':'assistant','content':[" + MARKED_TEXT
+                        + "]},{'role':'user','content':'q2'}]"),
+                cached("'system':[" + MARKED_TEXT + "],'messages':[{'role':'user','content':[" + MARKED_TEXT + "]},"
+                        + "{'role':'assistant','content':[" + MARKED_TEXT + "]},{'role':'user','content':[" + MARKED_TEXT + "]}]"),
+                cached("'cache_control':{'type':'ephemeral'},'messages':[{'role':'user','content':[{'type':'image','source':"
+                        + "{'type':'url','url':'https://example.com/a.png'},'cache_control':{'type':'ephemeral','ttl':'1h'}},"
+                        + "{'type':'text','text':'what is it?'}]}]"),
+                cached("'messages':[{'role':'user','content':'weather?'},{'role':'assistant','content':[{'type':'tool_use',"
+                        + "'id':'toolu_1','name':'w','input':{},'cache_control':{'type':'ephemeral'}}]},{'role':'user','content':"
+                        + "[{'type':'tool_result','tool_use_id':'toolu_1','content':[" + MARKED_TEXT + "]}]}]"),
                 // Ids the fake does not know go through: tests use made-up ids.
                 body("my-odd-model", 999_999, ",'thinking':{'type':'enabled','budget_tokens':1024},'output_config':{'effort':'xhigh'}"),
                 body("my-odd-model", 64, ",'temperature':0.7,'top_k':5"));
@@ -215,6 +248,14 @@ class FakeClaudeRulesTest {
         assertEquals(500, response.statusCode());
         assertEquals(1, fake.unservedRequests());
         assertEquals(0, fake.refusedRequests().size());
+    }
+
+    /** A text block with a 5-minute breakpoint. */
+    private static final String MARKED_TEXT = "{'type':'text','text':'long enough','cache_control':{'type':'ephemeral'}}";
+
+    /** A body of claude-sonnet-5-5 with the given system and messages fields (single quotes as in body). */
+    private static String cached(String fields) {
+        return json("{'model':'claude-sonnet-5-5','max_tokens':1024,'stream':true," + fields + "}");
     }
 
     /** A messages body; single quotes stand for double quotes, to keep the cases readable. */

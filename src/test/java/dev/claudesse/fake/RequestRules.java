@@ -126,7 +126,84 @@ final class RequestRules {
                 maxTokens(request.path("max_tokens"), spec, model.asText()),
                 thinking(request, spec),
                 sampling(request, spec),
-                effort(request, spec, id));
+                effort(request, spec, id),
+                cacheControl(request));
+    }
+
+    /** Most cache_control breakpoints one request may carry, the top-level (automatic) one included. */
+    static final int MAX_BREAKPOINTS = 4;
+    /** Blocks that may not carry cache_control. */
+    private static final Set<String> UNCACHEABLE = Set.of("thinking", "redacted_thinking");
+
+    /**
+     * Claude's rules for prompt-cache breakpoints: at most four in all (tools, system blocks, message blocks,
+     * and the top-level cache_control of automatic caching), each {"type": "ephemeral"} with a ttl of 5m or 1h,
+     * never on thinking blocks nor on an empty text block, and 1-hour ones before any 5-minute one.
+     */
+    private static Optional<Refusal> cacheControl(JsonNode request) {
+        List<Map.Entry<String, JsonNode>> marks = new java.util.ArrayList<>();
+        JsonNode top = request.path("cache_control");
+        for (JsonNode tool : request.path("tools")) {
+            collect(marks, "tools", tool);
+        }
+        JsonNode system = request.path("system");
+        if (system.isArray()) {
+            for (int i = 0; i < system.size(); i++) {
+                collect(marks, "system." + i, system.get(i));
+            }
+        }
+        JsonNode messages = request.path("messages");
+        for (int m = 0; m < messages.size(); m++) {
+            JsonNode content = messages.get(m).path("content");
+            for (int b = 0; content.isArray() && b < content.size(); b++) {
+                JsonNode block = content.get(b);
+                String where = "messages." + m + ".content." + b;
+                if (block.has("cache_control") && UNCACHEABLE.contains(block.path("type").asText())) {
+                    return Optional.of(Refusal.invalid(where + ".cache_control: cache_control cannot be set on "
+                            + block.path("type").asText() + " blocks"));
+                }
+                if (block.has("cache_control") && block.path("type").asText().equals("text")
+                        && block.path("text").asText().isEmpty()) {
+                    return Optional.of(Refusal.invalid(where + ".text: cache_control cannot be set for empty text blocks"));
+                }
+                collect(marks, where, block);
+                for (JsonNode inner : block.path("content")) { // a tool_result's own blocks
+                    collect(marks, where + ".content", inner);
+                }
+            }
+        }
+        int count = marks.size() + (top.isMissingNode() || top.isNull() ? 0 : 1);
+        if (count > MAX_BREAKPOINTS) {
+            return Optional.of(Refusal.invalid("A maximum of " + MAX_BREAKPOINTS + " blocks with cache_control may be "
+                    + "provided. Found " + count + "."));
+        }
+        if (!top.isMissingNode() && !top.isNull()) {
+            marks.add(Map.entry("cache_control", top));
+        }
+        boolean fiveMinutesSeen = false;
+        for (Map.Entry<String, JsonNode> mark : marks) {
+            JsonNode value = mark.getValue();
+            if (!value.isObject() || !value.path("type").asText().equals("ephemeral")) {
+                return Optional.of(Refusal.invalid(mark.getKey() + ".cache_control.type: Input should be 'ephemeral'"));
+            }
+            String ttl = value.path("ttl").asText("5m");
+            if (!ttl.equals("5m") && !ttl.equals("1h")) {
+                return Optional.of(Refusal.invalid(mark.getKey() + ".cache_control.ttl: Input should be '5m' or '1h'"));
+            }
+            if (ttl.equals("1h") && fiveMinutesSeen) {
+                return Optional.of(Refusal.invalid("a ttl='1h' cache_control block must not come after a ttl='5m' "
+                        + "cache_control block"));
+            }
+            fiveMinutesSeen |= ttl.equals("5m");
+        }
+        return Optional.empty();
+    }
+
+    private static void collect(List<Map.Entry<String, JsonNode>> marks, String where, JsonNode block) {
+        JsonNode mark = block.path("cache_control");
+        if (!mark.isMissingNode() && !mark.isNull()) {
+            marks.add(Map.entry(where, mark));
+        }
     }
 
     /** Without the -YYYYMMDD date or -latest, and with old alias names resolved. */

@@ -113,4 +113,41 @@ class OwnersTest {
         when(req.getRemoteUser()).thenReturn("carol");
         assertEquals("user:carol", Owners.existing(req, tokens));
     }
+
+    @Test
+    void withoutAnonymousUseOnlyATokenOrAUserIsAnOwner() {
+        cookie();
+        ApiException refused = assertThrows(ApiException.class, () -> Owners.existing(req, tokens, false));
+        assertEquals(401, refused.status());
+        assertEquals("login_required", refused.type());
+        assertTrue(refused.getMessage().contains("does not serve anonymous visitors"), refused.getMessage());
+        when(req.getCookies()).thenReturn(null);
+        assertEquals("login_required", assertThrows(ApiException.class, () -> Owners.existing(req, tokens, false)).type(),
+                "no cookie either");
+
+        when(req.getRemoteUser()).thenReturn("carol");
+        assertEquals("user:carol", Owners.existing(req, tokens, false));
+        when(req.getRemoteUser()).thenReturn(null);
+        header("Authorization", "Bearer " + ALICE_TOKEN);
+        assertEquals("token:alice", Owners.existing(req, tokens, false));
+    }
+
+    @Test
+    void withoutAnonymousUseAWrongTokenIsRefusedAsATokenEvenFromAPageWithACookie() {
+        header("Authorization", "Bearer csse_wrong");
+        header("Origin", "https://app.example.com");
+        cookie();
+        assertEquals("invalid_api_key", assertThrows(ApiException.class,
+                () -> Owners.existing(req, tokens, false)).type());
+        assertEquals("anon:" + COOKIE_ID, Owners.existing(req, tokens, true), "with anonymous use, as before");
+    }
+
+    @Test
+    void aWaitReadsAsSecondsThenMinutes() {
+        assertEquals("1 second", Owners.waitText(1));
+        assertEquals("59 seconds", Owners.waitText(59));
+        assertEquals("119 seconds", Owners.waitText(119));
+        assertEquals("2 minutes", Owners.waitText(120));
+        assertEquals("60 minutes", Owners.waitText(3600));
+    }
 }

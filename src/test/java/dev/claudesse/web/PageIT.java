@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The chat page in Debian's headless Chromium, driven by playwright-core from Node (src/test/js/page.it.mjs):
  * streaming, Stop, cost, reload mid-answer, HTML in answers, multi-byte text, errors, the demo banner, phone
- * width, a 100,000-character adversarial answer. The app runs under the context path /chat, as on a shared
+ * width, a 100,000-character adversarial answer, a server that refuses anonymous visitors. The app runs under
+ * the context path /chat, as on a shared
  * Tomcat. Screenshots: target/screenshots. playwright-core is installed with npm into target/js-deps (no
  * browser is downloaded; see JsFixture.installNpmDeps).
  */
@@ -27,6 +28,7 @@ class PageIT {
     static final Path JS = JsFixture.JS;
     static JsFixture fixture;
     static EmbeddedApp demo;
+    static EmbeddedApp closed;
 
     @BeforeAll
     static void start() throws Exception {
@@ -34,12 +36,18 @@ class PageIT {
         demo = EmbeddedApp.start(0, Map.of(
                 "CLAUDE_SSE_DATA_DIR", Files.createTempDirectory("claude-sse-demo").toString(),
                 "CLAUDE_SSE_DEMO_DELAY_MS", "20"));
+        closed = EmbeddedApp.start(0, Map.of(
+                "CLAUDE_SSE_DATA_DIR", Files.createTempDirectory("claude-sse-closed").toString(),
+                "CLAUDE_SSE_ANONYMOUS", "false"));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (demo != null) {
             demo.close();
+        }
+        if (closed != null) {
+            closed.close();
         }
         if (fixture != null) {
             fixture.close();
@@ -56,6 +64,7 @@ class PageIT {
         Files.createDirectories(screenshots);
         Map<String, String> env = fixture.env();
         env.put("CLAUDE_SSE_DEMO_BASE", demo.baseUri().toString());
+        env.put("CLAUDE_SSE_CLOSED_BASE", closed.baseUri().toString());
         env.put("CHROMIUM", chromium.toString());
         env.put("PLAYWRIGHT_CORE", playwright.toAbsolutePath().toString());
         env.put("SCREENSHOTS", screenshots.toString());
