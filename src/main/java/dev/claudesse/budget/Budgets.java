@@ -43,12 +43,23 @@ public final class Budgets {
         return limits.any();
     }
 
+    /** For the startup log: which budgets are in force. */
+    @Override
+    public String toString() {
+        return limits.any() ? "budgets: owner daily " + usd(limits.ownerDaily()) + ", owner monthly "
+                + usd(limits.ownerMonthly()) + ", deployment daily " + usd(limits.deploymentDaily()) : "budgets: none";
+    }
+
+    private static String usd(BigDecimal amount) {
+        return amount == null ? "none" : "$" + amount.toPlainString();
+    }
+
     /** Refuses an owner whose budget (or the deployment's) is spent, saying which and when it resets. */
     public void check(String owner) throws BudgetExceededException {
         for (Period period : periods(owner)) {
             if (period.spent()) {
                 Duration left = Duration.between(clock.instant(), period.resetsAt);
-                throw new BudgetExceededException("The " + period.name + " of $" + period.limit.toPlainString()
+                throw new BudgetExceededException(period.name + " of $" + period.limit.toPlainString()
                         + " is spent. It resets at " + period.resetsAt + " (in " + readable(left) + ").", left);
             }
         }
@@ -71,17 +82,17 @@ public final class Budgets {
         Instant dayStart = today.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant nextDay = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (limits.ownerDaily() != null) {
-            out.add(period("day " + today + " " + owner, "daily budget of this user", limits.ownerDaily(), owner,
+            out.add(period("day " + today + " " + owner, "Your daily budget", limits.ownerDaily(), owner,
                     dayStart, nextDay));
         }
         if (limits.ownerMonthly() != null) {
             LocalDate first = today.with(TemporalAdjusters.firstDayOfMonth());
-            out.add(period("month " + first + " " + owner, "monthly budget of this user", limits.ownerMonthly(), owner,
+            out.add(period("month " + first + " " + owner, "Your monthly budget", limits.ownerMonthly(), owner,
                     first.atStartOfDay(ZoneOffset.UTC).toInstant(),
                     first.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
         }
         if (limits.deploymentDaily() != null) {
-            out.add(period("day " + today + EVERYONE, "server's daily budget", limits.deploymentDaily(), null,
+            out.add(period("day " + today + EVERYONE, "The server's daily budget", limits.deploymentDaily(), null,
                     dayStart, nextDay));
         }
         return out;

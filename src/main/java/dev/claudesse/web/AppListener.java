@@ -26,7 +26,7 @@ public final class AppListener implements ServletContextListener {
         try {
             App app = new App(settings, store);
             context.setAttribute(App.ATTRIBUTE, app);
-            LOG.info("claude-sse started: upstream " + app.upstreamKind() + ", " + settings);
+            LOG.info("claude-sse started: upstream " + app.upstreamKind() + ", " + settings + ", " + app.budgets);
         } catch (IOException e) {
             store.close();
             throw new UncheckedIOException("claude-sse could not start: " + e.getMessage(), e);

@@ -50,20 +50,8 @@ public final class ChatCompletionsServlet extends ApiServlet {
         JsonNode body = shared.jsonObject(req);
         ChatCompletionsRequest chat = reader.parse(body);
         String name = NamedConversations.fromHeader(req);
-        if (app.services.upstream() == null) {
-            throw new ApiException(503, "upstream_not_configured",
-                    "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
-        }
-        String owner = Owners.resolve(req, resp);
-        ChatServlet.admit(app, req, owner);
-        Answer answer;
-        try {
-            answer = begin(owner, name == null ? null : NamedConversations.id(owner, name), chat);
-        } catch (RuntimeException e) {
-            app.registry.release(owner);
-            throw e;
-        }
-        Respond.run(req, resp, answer, app);
+        Respond.start(req, resp, app,
+                owner -> begin(owner, name == null ? null : NamedConversations.id(owner, name), chat));
     }
 
     private Answer begin(String owner, String conversationId, ChatCompletionsRequest chat) {

@@ -42,26 +42,15 @@ public final class ChatServlet extends ApiServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         ChatRequest chat = reader.read(req);
-        if (app.services.upstream() == null) {
-            throw new ApiException(503, "upstream_not_configured",
-                    "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
-        }
-        String owner = Owners.resolve(req, resp);
-        admit(app, req, owner);
-        Answer answer;
-        try {
-            answer = begin(owner, chat);
-        } catch (ConversationNotFoundException e) {
-            app.registry.release(owner);
-            throw new ApiException(404, "conversation_not_found", "There is no conversation with that id.");
-        } catch (ConversationFullException e) {
-            app.registry.release(owner);
-            throw ApiException.of(e);
-        } catch (RuntimeException e) {
-            app.registry.release(owner);
-            throw e;
-        }
-        Respond.run(req, resp, answer, app);
+        Respond.start(req, resp, app, owner -> {
+            try {
+                return begin(owner, chat);
+            } catch (ConversationNotFoundException e) {
+                throw new ApiException(404, "conversation_not_found", "There is no conversation with that id.");
+            } catch (ConversationFullException e) {
+                throw ApiException.of(e);
+            }
+        });
     }
 
     /**

@@ -46,20 +46,7 @@ public final class MessagesServlet extends ApiServlet {
         JsonNode body = shared.jsonObject(req);
         MessagesRequestReader.MessagesRequest call = reader.parse(body, req);
         String name = NamedConversations.fromHeader(req);
-        if (app.services.upstream() == null) {
-            throw new ApiException(503, "upstream_not_configured",
-                    "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
-        }
-        String owner = Owners.resolve(req, resp);
-        ChatServlet.admit(app, req, owner);
-        Answer answer;
-        try {
-            answer = begin(owner, name, call);
-        } catch (RuntimeException e) {
-            app.registry.release(owner);
-            throw e;
-        }
-        Respond.run(req, resp, answer, app);
+        Respond.start(req, resp, app, owner -> begin(owner, name, call));
     }
 
     private Answer begin(String owner, String name, MessagesRequestReader.MessagesRequest call) {

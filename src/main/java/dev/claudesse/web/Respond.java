@@ -14,6 +14,34 @@ final class Respond {
     private Respond() {
     }
 
+    /** How a dialect's endpoint begins its answer once its owner has a running slot: saves the question, builds the Answer. */
+    @FunctionalInterface
+    interface Begin {
+        Answer begin(String owner);
+    }
+
+    /**
+     * Every dialect's start, after its request was read and checked: the upstream must exist, the owner is
+     * found (or made), admitted (limits, budgets, a running slot), the answer begun and run. A failure to
+     * begin frees the slot again.
+     */
+    static void start(HttpServletRequest req, HttpServletResponse resp, App app, Begin begin) throws IOException {
+        if (app.services.upstream() == null) {
+            throw new ApiException(503, "upstream_not_configured",
+                    "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
+        }
+        String owner = Owners.resolve(req, resp);
+        ChatServlet.admit(app, req, owner);
+        Answer answer;
+        try {
+            answer = begin.begin(owner);
+        } catch (RuntimeException e) {
+            app.registry.release(owner);
+            throw e;
+        }
+        run(req, resp, answer, app);
+    }
+
     /**
      * Registers and runs the answer, then follows it on this request: as an event stream, or, for a client
      * that asked for one JSON body, with that body once the answer ended.

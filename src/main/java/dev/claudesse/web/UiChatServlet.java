@@ -54,20 +54,7 @@ public final class UiChatServlet extends ApiServlet {
         }
         JsonNode body = shared.jsonObject(req);
         UiChatRequest chat = reader.parse(body);
-        if (app.services.upstream() == null) {
-            throw new ApiException(503, "upstream_not_configured",
-                    "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
-        }
-        String owner = Owners.resolve(req, resp);
-        ChatServlet.admit(app, req, owner);
-        Answer answer;
-        try {
-            answer = begin(owner, chat);
-        } catch (RuntimeException e) {
-            app.registry.release(owner);
-            throw e;
-        }
-        Respond.run(req, resp, answer, app);
+        Respond.start(req, resp, app, owner -> begin(owner, chat));
     }
 
     private Answer begin(String owner, UiChatRequest chat) {

@@ -33,7 +33,7 @@ class BudgetsTest {
     void aSpentDailyBudgetRefusesSayingWhichAndWhenItResets() {
         Budgets budgets = budgets(new BudgetSettings(new BigDecimal("0.05"), null, null), "0.05");
         BudgetExceededException refused = assertThrows(BudgetExceededException.class, () -> budgets.check("anon:alice"));
-        assertTrue(refused.getMessage().contains("daily budget of this user of $0.05"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("Your daily budget of $0.05 is spent."), refused.getMessage());
         assertTrue(refused.getMessage().contains("2026-12-01T00:00:00Z"), refused.getMessage());
         assertEquals(Duration.ofMinutes(150), refused.untilReset());
         assertEquals(List.of("anon:alice since 2026-11-30T00:00:00Z"), asked);
