@@ -79,7 +79,7 @@ public final class App {
         LOG.info("abuse limits: " + limits.config() + "; prompt caching " + (caching.enabled() ? "on" : "off"));
         this.registry = new AnswerRegistry(settings.maxAnswersPerOwner(), settings.maxAnswers(),
                 settings.replayRetention(), settings.replayMaxBytes());
-        this.http = settings.hasApiKey() ? httpClients() : List.of();
+        this.http = settings.hasApiKey() ? httpClients(upstreamTls(settings)) : List.of();
         this.metrics = Metrics.start(settings, models.table()); // this deployment's own registry
         this.services = new AnswerServices(upstream(), models, RetryPolicy.DEFAULT, json, store, metrics.monitor());
         metrics.gauge("claude_sse.answers.running", "Answers streaming from Claude now", registry::running);
@@ -146,13 +146,33 @@ public final class App {
      * Claude's bytes (PushedBody) and writes them to the browsers, with no other thread in between; with
      * one client per core, that work spreads over every core (docs/performance.md).
      */
-    private static List<HttpClient> httpClients() {
+    private static List<HttpClient> httpClients(javax.net.ssl.SSLContext tls) {
         List<HttpClient> clients = new ArrayList<>();
         for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
-            clients.add(HttpClient.newBuilder().executor(Runnable::run).connectTimeout(Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NEVER).build());
+            HttpClient.Builder builder = HttpClient.newBuilder().executor(Runnable::run)
+                    .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
+            if (tls != null) {
+                builder.sslContext(tls);
+            }
+            clients.add(builder.build());
         }
         return List.copyOf(clients);
+    }
+
+    /**
+     * CLAUDE_SSE_UPSTREAM_CA_FILE: the certificates (PEM) trusted for Claude's base URL instead of the JVM's
+     * trust store, for a private gateway (and the tests' HTTP/2 fake); null keeps the JVM's default.
+     */
+    private static javax.net.ssl.SSLContext upstreamTls(Settings settings) {
+        String file = settings.source().get("CLAUDE_SSE_UPSTREAM_CA_FILE");
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        try {
+            return dev.claudesse.claude.UpstreamTrust.fromPemFile(java.nio.file.Path.of(file));
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("CLAUDE_SSE_UPSTREAM_CA_FILE " + file + " cannot be used: " + e.getMessage(), e);
+        }
     }
 
     private Upstream upstream() {

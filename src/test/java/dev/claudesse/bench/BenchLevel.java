@@ -17,6 +17,11 @@ enum BenchLevel {
     C5000(5_000, 16, 32, 1_000, 10_000, 60, 0),
     /** 8,000 answers, a delta every second: issue 6's level, kept as it was (800 new answers/s). */
     C8000(8_000, 30, 48, 1_000, 10_000, 60, 0),
+    /**
+     * Issue 16: 16,000 answers on one node against BenchClaudeH2 (TLS, HTTP/2): one socket per answer in the app,
+     * the upstream multiplexed. Opened at 800 per second like c8000.
+     */
+    C16000H2(16_000, 30, 48, 1_000, 20_000, 60, 0),
     /** 200 answers of 100 deltas every 10 ms (20,000 chunks/s): CPU per relayed chunk. */
     THROUGHPUT(200, 100, 32, 10, 400, 60, 0),
     /** 100 clients asking one-delta answers as fast as they complete, for 30 s: answers per second. */

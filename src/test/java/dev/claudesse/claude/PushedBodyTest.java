@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
@@ -101,6 +102,37 @@ class PushedBodyTest {
         body.onComplete();
         body.close();
         assertFalse(subscription.cancelled.get(), "an ended body is not cancelled on close");
+    }
+
+    @Test
+    void aBodyClosedAfterTheSinkWantedNoMoreIsLeftToEndAndCancelledOnlyIfItDoesNot() throws Exception {
+        PushedBody body = new PushedBody(Duration.ofMillis(300));
+        Subscription subscription = new Subscription();
+        body.onSubscribe(subscription);
+        Thread thread = deliverInBackground(body, new StringBuilder(), 3, new Throwable[1]);
+        awaitDemand(subscription);
+        body.onNext(bytes("abc"));
+        thread.join(5_000);
+        body.close(); // the answer's thread gets here before the client's onComplete
+        Thread.sleep(100);
+        assertFalse(subscription.cancelled.get(), "a finished HTTP/2 stream is not reset");
+        body.onComplete();
+        Thread.sleep(400);
+        assertFalse(subscription.cancelled.get(), "it ended within the grace: never cancelled");
+
+        PushedBody hanging = new PushedBody(Duration.ofMillis(100));
+        Subscription hangingSubscription = new Subscription();
+        hanging.onSubscribe(hangingSubscription);
+        Thread other = deliverInBackground(hanging, new StringBuilder(), 3, new Throwable[1]);
+        awaitDemand(hangingSubscription);
+        hanging.onNext(bytes("abc"));
+        other.join(5_000);
+        hanging.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!hangingSubscription.cancelled.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(hangingSubscription.cancelled.get(), "a body that never ends is cancelled after the grace");
     }
 
     @Test

@@ -54,6 +54,11 @@ public final class EmbeddedApp implements AutoCloseable {
         // as conf/tomcat/server-connector.xml recommends: a listen backlog that a burst of new answers does not
         // overflow (Tomcat's 100 drops connections, which the client's kernel retries only after a second)
         connector.setProperty("acceptCount", "1024");
+        // Tomcat's NIO connector holds 8,192 connections by default; the bench's c16000h2 needs more
+        String maxConnections = System.getProperty("claudesse.maxConnections");
+        if (maxConnections != null) {
+            connector.setProperty("maxConnections", maxConnections);
+        }
         tomcat.setConnector(connector);
         Files.createDirectories(base.resolve("webapps"));
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
