@@ -6,6 +6,7 @@ import { MarkdownView } from './render.js';
 
 const PENDING_KEY = 'claude-sse.pending'; // the answer in flight, so a reload can resume it
 const CHOICE_KEY = 'claude-sse.choice'; // the model, effort and thinking last chosen in this browser
+const THEME_KEY = 'claude-sse.theme'; // 'light' or 'dark' chosen in this browser; absent: follow the system
 const MESSAGE_PAGE = 50; // messages of a saved conversation read at a time; "Earlier messages" reads more
 const $ = id => document.getElementById(id);
 const ui = {
@@ -14,7 +15,8 @@ const ui = {
   banner: $('demo-banner'), access: $('access-banner'), messages: $('messages'), empty: $('empty'),
   form: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
   options: $('options'), model: $('model'), effort: $('effort'), effortOption: $('effort-option'),
-  think: $('think'), thinkOption: $('think-option'),
+  think: $('think'), thinkOption: $('think-option'), search: $('search'), theme: $('theme'),
+  announcer: $('announcer'), confirmDelete: $('confirm-delete'),
 };
 
 const state = {
@@ -23,6 +25,7 @@ const state = {
   hasCost: false,
   totalEstimated: false,
   nextPage: null,
+  query: '', // the title search the list shows
   earlier: null, // {button, cursor, id}: the older messages of the open conversation not shown yet
   current: null, // {answer, view, question, text, thinking, messageId}
 };
@@ -71,7 +74,6 @@ function addAssistantMessage(into = ui.messages) {
   thinking.hidden = true;
   thinking.append(el('summary', null, 'Thinking'), el('div', 'thinking-text'));
   const body = el('div', 'body');
-  body.setAttribute('aria-live', 'polite');
   const status = el('p', 'status');
   status.setAttribute('role', 'status');
   const refusal = el('p', 'refusal');
@@ -81,13 +83,67 @@ function addAssistantMessage(into = ui.messages) {
   const error = el('div', 'error');
   error.setAttribute('role', 'alert');
   error.hidden = true;
-  article.append(el('h2', 'visually-hidden', 'Claude said'), thinking, body, refusal, status, meta, error);
+  const actions = el('div', 'actions');
+  actions.hidden = true;
+  const view = { article, thinking, body, refusal, status, meta, error, actions, source: '' };
+  actions.append(copyButton('copy-answer', 'Copy answer', () => view.source));
+  article.append(el('h2', 'visually-hidden', 'Claude said'), thinking, body, refusal, status, meta, actions, error);
   into.append(article);
   if (into === ui.messages) scrollDown(true);
-  // Renders only the growing tail while streaming and leaves unchanged blocks in place, so the screen
-  // reader's live region hears the new part instead of the whole answer again.
-  const markdown = new MarkdownView(body);
-  return { article, thinking, body, markdown, refusal, status, meta, error };
+  // Renders only the growing tail while streaming and leaves unchanged blocks in place. The body is not a
+  // live region: screen readers hear the answer through ui.announcer when it ends (see announce).
+  view.markdown = new MarkdownView(body);
+  return view;
+}
+
+/**
+ * A button that copies text() to the clipboard and says "Copied" for a moment. Its words come from CSS and
+ * aria-label, not text nodes, so the answer's text (and its tests) never includes them.
+ */
+function copyButton(className, label, text) {
+  const button = el('button', `copy ${className}`);
+  button.type = 'button';
+  button.setAttribute('aria-label', label);
+  button.dataset.label = label;
+  button.title = label;
+  let timer = 0;
+  button.addEventListener('click', async () => {
+    let copied = true;
+    try {
+      await navigator.clipboard.writeText(text());
+    } catch {
+      copied = false; // no clipboard (an insecure origin, or refused)
+    }
+    button.dataset.state = copied ? 'copied' : 'failed';
+    button.setAttribute('aria-label', copied ? 'Copied' : 'Copy failed');
+    announce(copied ? 'Copied' : 'Could not copy');
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      delete button.dataset.state;
+      button.setAttribute('aria-label', label);
+    }, 2000);
+  });
+  return button;
+}
+
+/** Shows the finished answer's Markdown with a copy button on the answer and on each code block. */
+function finishAnswer(view, text) {
+  view.source = text;
+  view.markdown.finish(text);
+  for (const pre of view.body.querySelectorAll('pre')) {
+    if (pre.parentElement?.classList.contains('code-block')) continue;
+    const block = el('div', 'code-block');
+    pre.replaceWith(block);
+    block.append(pre, copyButton('copy-code', 'Copy code', () => pre.textContent));
+  }
+  view.actions.hidden = !text;
+}
+
+/** Says something to screen readers once, politely (the live region is outside the messages). */
+function announce(text) {
+  ui.announcer.textContent = '';
+  // a fresh text node after a tick, so the same words twice are announced twice
+  setTimeout(() => { ui.announcer.textContent = text; }, 50);
 }
 
 function showMeta(view, { inputTokens, outputTokens, cost, estimated, model, note }) {
@@ -229,7 +285,7 @@ function handlers(current) {
     cancelAnimationFrame(frame);
     clearTimeout(timer);
     frame = timer = 0;
-    view.markdown.finish(current.text);
+    finishAnswer(view, current.text);
     scrollDown(false);
   };
   return {
@@ -241,6 +297,7 @@ function handlers(current) {
       }
       current.messageId = data.messageId;
       current.model = data.model;
+      if (!data.replayed) announce('Claude is answering…');
       if (data.demo) ui.banner.hidden = false;
       if (data.conversationId && data.conversationId !== state.conversationId) {
         state.conversationId = data.conversationId;
@@ -288,6 +345,11 @@ function handlers(current) {
       else if (data.stopReason === 'max_tokens') view.meta.append(' · cut off at the token limit');
       else if (data.stopReason === 'refusal') showRefusal(view, data.stopDetails);
       view.article.dataset.state = data.stopReason === 'stopped' ? 'stopped' : 'done';
+      const whole = view.body.textContent.trim();
+      // A long answer is announced by its start: the rest is read in the transcript, at the reader's pace.
+      const said = whole.length > 600 ? `${whole.slice(0, 600)}… (continued in the transcript)` : whole;
+      const refused = data.stopReason === 'refusal' ? ` ${view.refusal.textContent}` : '';
+      announce(`${data.stopReason === 'stopped' ? 'Claude stopped' : 'Claude answered'}: ${said}${refused}`.trim());
     },
     error(data) {
       finish();
@@ -295,6 +357,7 @@ function handlers(current) {
       view.article.dataset.state = 'error';
       const canRetry = typeof current.question === 'string' && current.question.trim() !== '';
       showError(view, data.message || 'Something went wrong.', canRetry ? () => retry(current) : null);
+      announce(`The answer failed: ${data.message || 'Something went wrong.'}`);
       showAccessProblem({ status: data.status, serverMessage: data.message });
     },
   };
@@ -307,6 +370,7 @@ function retry(failed) {
   view.error.hidden = true;
   view.refusal.hidden = true;
   view.meta.textContent = '';
+  view.actions.hidden = true;
   view.markdown.reset();
   view.thinking.hidden = true;
   delete view.article.dataset.state;
@@ -371,7 +435,9 @@ function showAccessProblem(err) {
 }
 
 async function loadConversations(more = false) {
-  const url = more && state.nextPage !== null ? nextUrl(state.nextPage) : 'api/conversations';
+  const query = state.query;
+  const url = more && state.nextPage !== null ? nextUrl(state.nextPage)
+    : `api/conversations${query ? `?q=${encodeURIComponent(query)}` : ''}`;
   let page;
   try {
     page = await getJson(url);
@@ -383,6 +449,7 @@ async function loadConversations(more = false) {
     ui.more.hidden = true;
     return;
   }
+  if (query !== state.query) return; // the search changed meanwhile: its own load shows the list
   const items = Array.isArray(page) ? page : page.conversations || [];
   items.sort((a, b) => String(updatedOf(b)).localeCompare(String(updatedOf(a))));
   if (!more) ui.list.replaceChildren();
@@ -390,35 +457,169 @@ async function loadConversations(more = false) {
   state.nextPage = Array.isArray(page) ? null : page.nextOffset ?? page.next ?? null;
   ui.more.hidden = state.nextPage === null;
   ui.historyNote.hidden = ui.list.childElementCount > 0 ? true : false;
-  if (!ui.list.childElementCount) ui.historyNote.textContent = 'No conversations yet.';
+  if (!ui.list.childElementCount) {
+    ui.historyNote.textContent = query ? `No conversation titles contain “${query}”.` : 'No conversations yet.';
+  }
   markActive();
 }
 
 /** The next page: an offset (what the server sends), or a ready relative URL. */
 function nextUrl(next) {
-  return typeof next === 'string' && /^api\//.test(next) ? next : `api/conversations?offset=${encodeURIComponent(next)}`;
+  if (typeof next === 'string' && /^api\//.test(next)) return next;
+  return `api/conversations?offset=${encodeURIComponent(next)}${state.query ? `&q=${encodeURIComponent(state.query)}` : ''}`;
 }
 
 function updatedOf(c) {
   return c.updatedAt ?? c.updated ?? c.createdAt ?? '';
 }
 
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "5 min ago", "Yesterday 14:02", or a date: when the conversation was last active. */
+function lastActive(iso) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return '';
+  const minutes = Math.round((Date.now() - when.getTime()) / 60000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  return dateTime.format(when);
+}
+
+/** One conversation in the list: open it, with its last activity and total cost; rename and delete beside it. */
 function conversationItem(c) {
-  const li = el('li');
+  const li = el('li', 'conversation-item');
+  li.dataset.id = c.id;
   const button = el('button', 'conversation', null);
   button.type = 'button';
   button.dataset.id = c.id;
-  button.append(el('span', 'conversation-title', c.title || 'Untitled'));
+  const title = c.title || 'Untitled';
+  button.append(el('span', 'conversation-title', title));
   const details = [];
-  if (updatedOf(c)) details.push(new Date(updatedOf(c)).toLocaleString());
-  if (c.totalCost !== undefined && c.totalCost !== null) details.push(formatCost(c.totalCost));
-  if (details.length) button.append(el('span', 'conversation-meta', details.join(' · ')));
+  if (updatedOf(c)) {
+    const time = el('time', null, lastActive(updatedOf(c)));
+    time.dateTime = updatedOf(c);
+    time.title = `Last active ${new Date(updatedOf(c)).toLocaleString()}`;
+    details.push(time);
+  }
+  if (c.totalCost !== undefined && c.totalCost !== null) {
+    const cost = el('span', 'conversation-cost', formatCost(c.totalCost, c.totalCostEstimated));
+    cost.title = 'What this conversation has cost';
+    details.push(cost);
+  }
+  if (details.length) {
+    const meta = el('span', 'conversation-meta');
+    details.forEach((d, i) => meta.append(...(i ? [' · ', d] : [d])));
+    button.append(meta);
+  }
   button.addEventListener('click', () => {
     closeSidebar();
     openConversation(c.id);
   });
-  li.append(button);
+  const rename = el('button', 'item-action rename', '✎');
+  rename.type = 'button';
+  rename.setAttribute('aria-label', `Rename “${title}”`);
+  rename.title = 'Rename';
+  rename.addEventListener('click', () => startRename(li, c));
+  const remove = el('button', 'item-action delete', '×');
+  remove.type = 'button';
+  remove.setAttribute('aria-label', `Delete “${title}”`);
+  remove.title = 'Delete';
+  remove.addEventListener('click', () => confirmDelete(c, remove));
+  li.append(button, rename, remove);
   return li;
+}
+
+/** The title becomes a text box: Enter saves (PATCH), Escape or leaving it cancels. */
+function startRename(li, c) {
+  const form = el('form', 'rename-form');
+  const input = el('input', 'rename-input');
+  input.value = c.title || '';
+  input.maxLength = 200;
+  input.setAttribute('aria-label', 'New title');
+  const problem = el('p', 'rename-problem');
+  problem.id = `rename-problem-${c.id}`;
+  problem.setAttribute('role', 'alert');
+  input.setAttribute('aria-describedby', problem.id);
+  form.append(input, problem);
+  const shown = [...li.children];
+  shown.forEach(n => { n.hidden = true; });
+  li.append(form);
+  input.focus();
+  input.select();
+  let done = false;
+  const close = (focusTitle = true) => {
+    done = true;
+    form.remove();
+    shown.forEach(n => { n.hidden = false; });
+    if (focusTitle) li.querySelector('.rename')?.focus();
+  };
+  input.addEventListener('keydown', event => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(() => { if (!done && !form.dataset.saving) close(false); }, 150));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const title = input.value.trim();
+    if (title === (c.title || '')) { close(); return; }
+    form.dataset.saving = 'true';
+    try {
+      const response = await fetch(`api/conversations/${encodeURIComponent(c.id)}`, {
+        method: 'PATCH', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ title }),
+      });
+      const body = await response.json().catch(() => null);
+      if (!response.ok) {
+        problem.textContent = body?.error?.message || `Could not rename (HTTP ${response.status}).`;
+        delete form.dataset.saving;
+        input.focus();
+        return;
+      }
+      c.title = body.title;
+      if (state.conversationId === c.id) ui.title.textContent = body.title;
+      const fresh = conversationItem(c);
+      close(false);
+      li.replaceWith(fresh);
+      markActive();
+      fresh.querySelector('.rename').focus();
+      announce(`Renamed to ${body.title}`);
+    } catch {
+      problem.textContent = 'Could not rename: the server did not answer.';
+      delete form.dataset.saving;
+    }
+  });
+}
+
+/** Asks first (a modal dialog), then deletes; the open conversation is closed with it. */
+function confirmDelete(c, opener) {
+  const dialog = ui.confirmDelete;
+  dialog.querySelector('#confirm-delete-text').textContent = `“${c.title || 'Untitled'}” and all its messages will be deleted. This cannot be undone.`;
+  dialog.returnValue = '';
+  dialog.addEventListener('close', async () => {
+    if (dialog.returnValue !== 'delete') { opener.focus(); return; }
+    const response = await fetch(`api/conversations/${encodeURIComponent(c.id)}`, {
+      method: 'DELETE', headers: { Accept: 'application/json' },
+    }).catch(() => null);
+    if (!response || (!response.ok && response.status !== 404)) {
+      announce('Could not delete the conversation.');
+      opener.focus();
+      return;
+    }
+    const li = opener.closest('li');
+    const next = li?.nextElementSibling ?? li?.previousElementSibling;
+    li?.remove();
+    if (state.conversationId === c.id) {
+      resetChat();
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+    announce(`Deleted “${c.title || 'Untitled'}”`);
+    (next?.querySelector('button.conversation') ?? ui.newChat).focus();
+    if (!ui.list.childElementCount) loadConversations();
+  }, { once: true });
+  dialog.showModal();
 }
 
 function markActive() {
@@ -561,8 +762,7 @@ function textOf(m) {
 
 function savedAnswer(m, into = ui.messages) {
   const view = addAssistantMessage(into);
-  view.body.removeAttribute('aria-live'); // only the answer being written is announced
-  view.markdown.finish(textOf(m));
+  finishAnswer(view, textOf(m));
   if (m.thinking) {
     view.thinking.hidden = false;
     view.thinking.querySelector('.thinking-text').textContent = m.thinking;
@@ -710,11 +910,61 @@ function fitInput() {
 }
 ui.input.addEventListener('input', fitInput);
 
-ui.stop.addEventListener('click', () => {
-  if (!state.current) return;
+function stopAnswer() {
+  if (!state.current || ui.stop.disabled) return;
   ui.stop.disabled = true;
   ui.stop.textContent = 'Stopping…';
   state.current.answer.stop();
+}
+ui.stop.addEventListener('click', stopAnswer);
+
+// Escape stops a running answer, wherever the focus is (but not while a dialog or a rename takes it).
+document.addEventListener('keydown', event => {
+  if (event.key !== 'Escape' || event.defaultPrevented || ui.confirmDelete.open || !state.current) return;
+  if (event.target instanceof Element && event.target.closest('.rename-form')) return;
+  if (event.target === ui.search && ui.search.value) return; // there Escape clears the search first
+  event.preventDefault();
+  stopAnswer();
+});
+
+// ---------- search and theme ----------
+
+let searchTimer = 0;
+ui.search.addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    const query = ui.search.value.trim();
+    if (query === state.query) return;
+    state.query = query;
+    state.nextPage = null;
+    loadConversations();
+  }, 250);
+});
+
+function readTheme() {
+  try {
+    const theme = localStorage.getItem(THEME_KEY);
+    return theme === 'light' || theme === 'dark' ? theme : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+function applyTheme(theme) {
+  if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+}
+
+ui.theme.value = readTheme();
+applyTheme(ui.theme.value);
+ui.theme.addEventListener('change', () => {
+  applyTheme(ui.theme.value);
+  try {
+    if (ui.theme.value === 'system') localStorage.removeItem(THEME_KEY);
+    else localStorage.setItem(THEME_KEY, ui.theme.value);
+  } catch {
+    // storage refused: the theme lasts until the page is left
+  }
 });
 
 ui.newChat.addEventListener('click', () => {

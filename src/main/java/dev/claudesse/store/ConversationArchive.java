@@ -11,7 +11,18 @@ import java.util.Optional;
 public interface ConversationArchive {
 
     /** The owner's conversations, most recently updated first; limit is clamped to 1..MAX_PAGE. */
-    ConversationPage listConversations(String owner, int limit, int offset);
+    default ConversationPage listConversations(String owner, int limit, int offset) {
+        return listConversations(owner, limit, offset, null);
+    }
+
+    /**
+     * The owner's conversations whose title contains titleContains (ignoring case, taken literally: % and _
+     * match themselves; null or blank: all of them), most recently updated first, paged like the above.
+     */
+    ConversationPage listConversations(String owner, int limit, int offset, String titleContains);
+
+    /** Gives the conversation a new title (already validated); false when absent or someone else's. */
+    boolean renameConversation(String owner, String conversationId, String title);
 
     /**
      * One conversation with a page of its messages: the newest `limit` (clamped to 1..MAX_MESSAGES_PAGE)

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -428,15 +429,25 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     // ---- ConversationArchive
 
     @Override
-    public ConversationPage listConversations(String owner, int limit, int offset) {
+    public ConversationPage listConversations(String owner, int limit, int offset, String titleContains) {
         int size = Math.clamp(limit, 1, MAX_PAGE);
         int skip = Math.max(0, offset);
+        String pattern = titleContains == null || titleContains.isBlank() ? null : likePattern(titleContains.strip());
         List<ConversationSummary> page = new ArrayList<>();
         boolean more = false;
+        // The owner index narrows the rows to one owner's; the title filter and the cost sums run on those
+        // only, the sums just for the rows of the page.
+        String sql = "SELECT c.id, c.title, c.created_at, c.updated_at,"
+                + " (SELECT COALESCE(SUM(m.cost), 0) FROM messages m WHERE m.conversation_id = c.id),"
+                + " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND (m.cost_estimated"
+                + " OR (m.cost IS NULL AND m.input_tokens + m.output_tokens + m.cache_creation_input_tokens"
+                + " + m.cache_read_input_tokens > 0)))"
+                + " FROM conversations c WHERE c.owner = ?"
+                + (pattern == null ? "" : " AND LOWER(c.title) LIKE ? ESCAPE '!'")
+                + " ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = Sql.prepare(connection, "SELECT id, title, created_at, updated_at"
-                     + " FROM conversations WHERE owner = ? ORDER BY updated_at DESC, id DESC"
-                     + " LIMIT ? OFFSET ?", owner, size + 1, skip);
+             PreparedStatement query = pattern == null ? Sql.prepare(connection, sql, owner, size + 1, skip)
+                     : Sql.prepare(connection, sql, owner, pattern, size + 1, skip);
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 if (page.size() == size) {
@@ -444,12 +455,36 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                     break;
                 }
                 page.add(new ConversationSummary(Sql.text(rows, 1), Sql.text(rows, 2),
-                        instant(rows, 3), instant(rows, 4)));
+                        instant(rows, 3), instant(rows, 4), rows.getBigDecimal(5), rows.getLong(6) > 0));
             }
         } catch (SQLException e) {
             throw new StoreException("cannot list conversations", e);
         }
         return new ConversationPage(List.copyOf(page), more ? skip + size : null);
+    }
+
+    /** "50%_off" as "%50!%!_off%", lower case: a LIKE pattern that finds the text literally, anywhere. */
+    static String likePattern(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        StringBuilder pattern = new StringBuilder(lower.length() + 8).append('%');
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            if (c == '!' || c == '%' || c == '_') {
+                pattern.append('!');
+            }
+            pattern.append(c);
+        }
+        return pattern.append('%').toString();
+    }
+
+    @Override
+    public boolean renameConversation(String owner, String conversationId, String title) {
+        try (Connection connection = dataSource.getConnection()) {
+            return Sql.update(connection, "UPDATE conversations SET title = ? WHERE id = ? AND owner = ?",
+                    title, conversationId, owner) > 0;
+        } catch (SQLException e) {
+            throw new StoreException("cannot rename conversation", e);
+        }
     }
 
     @Override

@@ -33,13 +33,24 @@ public abstract class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        handle(req, resp, () -> super.service(req, resp));
+    }
+
+    /** Work that may throw what a servlet's methods throw. */
+    protected interface Handler {
+        void run() throws ServletException, IOException;
+    }
+
+    /** Runs the work for an allowed method, turning refusals and failures into JSON errors. */
+    protected final void handle(HttpServletRequest req, HttpServletResponse resp, Handler work)
+            throws ServletException, IOException {
         try {
             if (!methods().contains(req.getMethod())) {
                 resp.setHeader("Allow", String.join(", ", methods()));
                 throw new ApiException(405, "method_not_allowed",
                         req.getMethod() + " is not allowed here; use " + String.join(" or ", methods()) + ".");
             }
-            super.service(req, resp);
+            work.run();
         } catch (ApiException e) {
             sendError(resp, e);
         } catch (StoreException e) {

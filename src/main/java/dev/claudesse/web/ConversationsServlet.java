@@ -1,11 +1,13 @@
 package dev.claudesse.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudesse.claude.Usage;
 import dev.claudesse.store.ConversationArchive;
 import dev.claudesse.store.ConversationDetail;
 import dev.claudesse.store.ConversationPage;
 import dev.claudesse.store.ConversationSummary;
 import dev.claudesse.store.StoredMessage;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -18,20 +20,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * api/conversations (GET: the owner's conversations, newest first, paged with limit and offset) and
- * api/conversations/{id} (GET: a page of its messages with status, usage and cost, and its total cost;
- * pages go back in time with limit and before=nextCursor, so a long conversation is never read whole;
- * DELETE).
+ * api/conversations (GET: the owner's conversations, newest first, each with its total cost, paged with
+ * limit and offset, filtered by q, a piece of the title) and api/conversations/{id} (GET: a page of its
+ * messages with status, usage and cost, and its total cost; pages go back in time with limit and
+ * before=nextCursor, so a long conversation is never read whole; PATCH {title}: renames it; DELETE).
  * Another owner's conversation answers 404 exactly like a missing one. Reading never creates an owner.
  */
 public final class ConversationsServlet extends ApiServlet {
 
     static final int DEFAULT_LIMIT = 20;
+    static final int MAX_TITLE = 200;
+    static final int MAX_QUERY = 200;
+    /** The title column's width in UTF-16 units (H2 counts those): 200 characters outside the BMP exceed it. */
+    private static final int TITLE_COLUMN = 255;
+    private static final int MAX_BODY = 16 * 1024;
     private static final String CURRENCY = "USD";
 
     @Override
     protected Set<String> methods() {
-        return Set.of("GET", "DELETE");
+        return Set.of("GET", "PATCH", "DELETE");
     }
 
     @Override
@@ -41,8 +48,12 @@ public final class ConversationsServlet extends ApiServlet {
         if (id == null) {
             int limit = intParameter(req, "limit", DEFAULT_LIMIT, 1, ConversationArchive.MAX_PAGE);
             int offset = intParameter(req, "offset", 0, 0, Integer.MAX_VALUE);
+            String q = req.getParameter("q");
+            if (q != null && q.strip().codePointCount(0, q.strip().length()) > MAX_QUERY) {
+                throw new ApiException(400, "invalid_request", "q must be at most " + MAX_QUERY + " characters.");
+            }
             ConversationPage page = owner == null ? new ConversationPage(List.of(), null)
-                    : archive().listConversations(owner, limit, offset);
+                    : archive().listConversations(owner, limit, offset, q);
             writeJson(resp, pageJson(page));
             return;
         }
@@ -75,6 +86,68 @@ public final class ConversationsServlet extends ApiServlet {
         body.put("conversationId", id);
         body.put("deleted", true);
         writeJson(resp, body);
+    }
+
+    /** PATCH api/conversations/{id} with {"title": "..."}: the new title, trimmed, in the answer. */
+    protected void doPatch(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String id = conversationId(req);
+        if (id == null) {
+            resp.setHeader("Allow", "GET");
+            throw new ApiException(405, "method_not_allowed", "PATCH needs a conversation: api/conversations/{id}.");
+        }
+        String title = validTitle(readTitle(req));
+        String owner = Owners.existing(req);
+        if (owner == null || !archive().renameConversation(owner, id, title)) {
+            throw notFound();
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("title", title);
+        writeJson(resp, body);
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp)
+            throws ServletException, IOException {
+        if ("PATCH".equals(req.getMethod())) {
+            // Servlet 6.0's HttpServlet knows no PATCH; ApiServlet still turns refusals into JSON errors.
+            handle(req, resp, () -> doPatch(req, resp));
+            return;
+        }
+        super.service(req, resp);
+    }
+
+    private static String readTitle(HttpServletRequest req) throws IOException {
+        byte[] bytes = req.getInputStream().readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw new ApiException(413, "body_too_large", "The request body is larger than " + MAX_BODY + " bytes.");
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new ApiException(400, "invalid_request", "The body must be JSON: {\"title\": \"...\"}.");
+        }
+        JsonNode title = root == null ? null : root.get("title");
+        if (title == null || !title.isTextual()) {
+            throw new ApiException(400, "invalid_request", "title must be a string.");
+        }
+        return title.textValue();
+    }
+
+    /** Trimmed; 1 to MAX_TITLE characters; no control characters (line breaks and tabs included). */
+    static String validTitle(String raw) {
+        String title = raw.strip();
+        if (title.isEmpty()) {
+            throw new ApiException(400, "invalid_request", "title must not be empty.");
+        }
+        if (title.codePointCount(0, title.length()) > MAX_TITLE || title.length() > TITLE_COLUMN) {
+            throw new ApiException(400, "invalid_request", "title must be at most " + MAX_TITLE + " characters.");
+        }
+        if (title.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
+            throw new ApiException(400, "invalid_request", "title must not contain control characters or line breaks.");
+        }
+        return title;
     }
 
     private ConversationArchive archive() {
@@ -131,6 +204,9 @@ public final class ConversationsServlet extends ApiServlet {
         body.put("title", summary.title());
         body.put("createdAt", text(summary.createdAt()));
         body.put("updatedAt", text(summary.updatedAt()));
+        body.put("totalCost", plain(summary.totalCost()));
+        body.put("currency", CURRENCY);
+        body.put("totalCostEstimated", summary.totalCostEstimated());
         return body;
     }
 

@@ -31,7 +31,7 @@ import java.util.function.Function;
 public final class CorsFilter implements Filter {
 
     public static final String SETTING = "CLAUDE_SSE_CORS_ORIGINS";
-    static final String METHODS = "GET, POST, DELETE, OPTIONS";
+    static final String METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
     static final String HEADERS = "Content-Type, Last-Event-ID";
     /**
      * Request headers a preflight may ask for beyond those two: what the official Anthropic SDK sends from a

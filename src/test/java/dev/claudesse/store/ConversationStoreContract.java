@@ -431,6 +431,63 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void aTitleSearchIgnoresCaseTakesWildcardsLiterallyPagesAndKeepsToTheOwner() throws Exception {
+        List<String> asked = List.of("Budget 2027", "50% off_sale", "5000 offsale", "budget review", "ÉTÉ budget",
+                "holiday", "a!b");
+        for (int i = 0; i < asked.size(); i++) {
+            store.begin(question("alice", null, asked.get(i), T0.plusSeconds(i)));
+        }
+        store.begin(question("bob", null, "bob's budget", T0.plusSeconds(100)));
+
+        ConversationPage first = store.listConversations("alice", 2, 0, "BUDGET");
+        ConversationPage second = store.listConversations("alice", 2, first.nextOffset(), "BUDGET");
+
+        assertEquals(List.of("ÉTÉ budget", "budget review"), titles(first));
+        assertEquals(List.of("Budget 2027"), titles(second));
+        assertNull(second.nextOffset());
+        assertEquals(List.of("50% off_sale"), titles(store.listConversations("alice", 10, 0, "0% off_")));
+        assertEquals(List.of("50% off_sale"), titles(store.listConversations("alice", 10, 0, "%")));
+        assertEquals(List.of("50% off_sale"), titles(store.listConversations("alice", 10, 0, "_")));
+        assertEquals(List.of("a!b"), titles(store.listConversations("alice", 10, 0, "!")));
+        assertEquals(List.of("bob's budget"), titles(store.listConversations("bob", 10, 0, "budget")));
+        assertEquals(7, titles(store.listConversations("alice", 10, 0, "  ")).size());
+        assertEquals("%50!%!_off!!%", JdbcConversationStore.likePattern("50%_OFF!"));
+    }
+
+    @Test
+    void onlyTheOwnerRenamesAConversationAndItsPlaceInTheListStays() throws Exception {
+        String older = store.begin(question("alice", null, "older", T0)).conversationId();
+        String newer = store.begin(question("alice", null, "newer", T0.plusSeconds(1))).conversationId();
+
+        assertFalse(store.renameConversation("bob", older, "stolen"));
+        assertFalse(store.renameConversation("alice", "no-such-conversation", "x"));
+        assertTrue(store.renameConversation("alice", older, "Renamed \uD83D\uDE80"));
+
+        assertEquals(List.of("newer", "Renamed \uD83D\uDE80"), titles(store.listConversations("alice", 10, 0)));
+        assertEquals("Renamed \uD83D\uDE80", store.findConversation("alice", older).orElseThrow().title());
+        assertEquals("newer", store.findConversation("alice", newer).orElseThrow().title());
+    }
+
+    @Test
+    void aListedConversationCarriesItsTotalCost() throws Exception {
+        AnswerStart q1 = question("alice", null, "one");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(end(q1.assistantMessageId(), AnswerStatus.COMPLETE, "a1", "0.0012345678"));
+        AnswerStart q2 = question("alice", conversation, "two");
+        store.begin(q2);
+        store.finish(end(q2.assistantMessageId(), AnswerStatus.STOPPED, "a2", "0.0000000005"));
+        store.begin(question("alice", null, "unanswered"));
+        awaitWritten(store, WAIT);
+
+        List<ConversationSummary> listed = store.listConversations("alice", 10, 0).conversations();
+        ConversationSummary answered = listed.stream().filter(c -> c.id().equals(conversation)).findFirst().orElseThrow();
+        assertCost(new BigDecimal("0.0012345683"), answered.totalCost());
+        assertFalse(answered.totalCostEstimated());
+        ConversationSummary unanswered = listed.stream().filter(c -> c.title().equals("unanswered")).findFirst().orElseThrow();
+        assertCost(BigDecimal.ZERO, unanswered.totalCost());
+    }
+
+    @Test
     void aConversationShowsItsMessagesAndTotalCostOnlyToItsOwner() throws Exception {
         AnswerStart q1 = question("alice", null, "one");
         String conversation = store.begin(q1).conversationId();

@@ -80,7 +80,7 @@ class CorsFilterTest {
         verify(resp).setStatus(204);
         verify(resp).setHeader("Access-Control-Allow-Origin", APP);
         verify(resp).setHeader("Access-Control-Allow-Credentials", "true");
-        verify(resp).setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+        verify(resp).setHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
         verify(resp).setHeader("Access-Control-Allow-Headers", "Content-Type, Last-Event-ID");
         verify(resp).setHeader("Access-Control-Max-Age", "600");
         verify(chain, never()).doFilter(req, resp);

@@ -1,0 +1,304 @@
+// The chat page as people who use chat UIs expect it (issue 17), in Debian's headless Chromium: the
+// conversation list (cost, last activity, rename, delete with a confirmation, search), light and dark
+// themes, the composer's keys, copying answers and code, thinking and refusals, keyboard focus, what screen
+// readers hear, and an axe-core audit of the main states. Started by PageIT after page.it.mjs, with its own
+// browser profile, so its owner (and conversation list) is its own.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BASE, control, waitFor } from './support.mjs';
+
+const { chromium } = await import(pathToFileURL(join(process.env.PLAYWRIGHT_CORE, 'index.mjs')).href);
+const { AxeBuilder } = await import(pathToFileURL(join(process.env.PLAYWRIGHT_CORE, '..', '@axe-core', 'playwright', 'dist', 'index.mjs')).href);
+const SHOTS = process.env.SCREENSHOTS;
+const PHONE = { width: 390, height: 800 };
+
+let browser;
+
+before(async () => {
+  const profile = await mkdtemp(join(tmpdir(), 'claude-sse-chromium-ux-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM,
+    headless: true,
+    viewport: { width: 1100, height: 760 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(BASE).origin });
+});
+
+after(() => browser?.close());
+
+async function open(url = BASE, { colorScheme = 'light' } = {}) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', e => problems.push(`page error: ${e.message}`));
+  page.on('dialog', d => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  await page.emulateMedia({ colorScheme });
+  await page.goto(url);
+  return { page, problems };
+}
+
+const lastAnswer = page => page.locator('article.assistant').last();
+
+async function ask(page, question) {
+  await page.fill('#input', question);
+  await page.press('#input', 'Enter');
+}
+
+async function finished(page, state = 'done') {
+  await lastAnswer(page).and(page.locator(`[data-state="${state}"]`)).waitFor({ timeout: 15000 });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, name) });
+}
+
+/** Serious and critical WCAG 2.x A/AA violations, as "rule: target" lines. */
+async function audit(page, state) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  assert.ok(results.passes.length > 10, `axe checked next to nothing in the ${state} state`);
+  const bad = results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  return bad.flatMap(v => v.nodes.map(n => `${state}: ${v.id} (${v.impact}) at ${n.target.join(' ')}: ${n.failureSummary}`));
+}
+
+const titles = page => page.locator('#conversation-list .conversation-title').allTextContents();
+
+/** A conversation started on the page, answered in full; back to a new chat afterwards. */
+async function converse(page, question) {
+  await control('enqueue', { transcript: 'plain_text' });
+  await ask(page, question);
+  await finished(page);
+  await waitFor(async () => (await titles(page)).includes(question), `"${question}" in the list`);
+  await page.click('#new-chat');
+}
+
+test('the list shows cost and last activity; conversations are renamed, searched and deleted after a confirmation', async () => {
+  const { page, problems } = await open();
+  for (const question of ['Alpha plan', 'Beta notes', 'Gamma 50% list']) await converse(page, question);
+  assert.deepEqual(await titles(page), ['Gamma 50% list', 'Beta notes', 'Alpha plan']);
+  const meta = await page.locator('#conversation-list .conversation-meta').first().textContent();
+  assert.match(meta, /^(just now|\d+ min ago) · \$0\.\d+$/);
+  assert.ok(await page.locator('#conversation-list time[datetime]').count() === 3);
+
+  // Rename: the title becomes a text box; a blank title is refused with the server's reason.
+  const beta = page.locator('#conversation-list li', { hasText: 'Beta notes' });
+  await beta.locator('.rename').click();
+  const box = page.locator('.rename-input');
+  assert.equal(await box.evaluate(e => e === document.activeElement), true);
+  await box.fill('   ');
+  await box.press('Enter');
+  await page.locator('.rename-problem', { hasText: 'title must not be empty.' }).waitFor();
+  await box.fill('Beta notes, renamed');
+  await box.press('Enter');
+  await waitFor(async () => (await titles(page)).includes('Beta notes, renamed'), 'the new title in the list');
+  const listed = await (await page.request.get(`${BASE}api/conversations`)).json();
+  assert.ok(listed.conversations.some(c => c.title === 'Beta notes, renamed'), JSON.stringify(listed));
+  // Escape leaves a rename without saving.
+  await page.locator('#conversation-list li', { hasText: 'Alpha plan' }).locator('.rename').click();
+  await page.fill('.rename-input', 'never saved');
+  await page.press('.rename-input', 'Escape');
+  assert.equal(await page.locator('.rename-input').count(), 0);
+  assert.ok((await titles(page)).includes('Alpha plan'));
+  await shot(page, 'ux-01-list.png');
+
+  // Search is the server's (q=), ignoring case, % taken literally.
+  await page.fill('#search', 'BETA');
+  await waitFor(async () => JSON.stringify(await titles(page)) === JSON.stringify(['Beta notes, renamed']), 'the search result');
+  await page.fill('#search', '50%');
+  await waitFor(async () => JSON.stringify(await titles(page)) === JSON.stringify(['Gamma 50% list']), 'the literal % search');
+  await page.fill('#search', 'nothing like this');
+  await page.locator('#history-note', { hasText: 'No conversation titles contain' }).waitFor();
+  await shot(page, 'ux-02-search-empty.png');
+  await page.fill('#search', '');
+  await waitFor(async () => (await titles(page)).length === 3, 'the whole list again');
+
+  // Delete asks first: Cancel keeps it, Delete removes it (here the open one, which closes).
+  await page.locator('#conversation-list .conversation', { hasText: 'Alpha plan' }).click();
+  await page.locator('article.assistant').first().waitFor();
+  const alpha = page.locator('#conversation-list li', { hasText: 'Alpha plan' });
+  await alpha.locator('.delete').click();
+  const dialog = page.locator('#confirm-delete');
+  await dialog.waitFor({ state: 'visible' });
+  assert.match(await dialog.textContent(), /“Alpha plan” and all its messages will be deleted/);
+  await shot(page, 'ux-03-confirm-delete.png');
+  await dialog.locator('button[value="cancel"]').click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.ok((await titles(page)).includes('Alpha plan'));
+  await alpha.locator('.delete').click();
+  await dialog.locator('button[value="delete"]').click();
+  await waitFor(async () => !(await titles(page)).includes('Alpha plan'), 'Alpha plan gone from the list');
+  assert.equal(await page.textContent('#title'), 'New chat');
+  const after = await (await page.request.get(`${BASE}api/conversations`)).json();
+  assert.deepEqual(after.conversations.map(c => c.title), ['Gamma 50% list', 'Beta notes, renamed']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('light and dark themes follow the system, and the switch is remembered in this browser', async () => {
+  const { page, problems } = await open(BASE, { colorScheme: 'dark' });
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(await background(), 'rgb(22, 24, 27)', 'dark when the system prefers dark');
+  await control('enqueue', { text: ['Some **bold** words and code:\n\n```js\nconst answer = 42;\n```\n'] });
+  await ask(page, 'Show me the dark theme');
+  await finished(page);
+  await shot(page, 'ux-04-dark.png');
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(300);
+  await shot(page, 'ux-05-dark-phone.png');
+  await page.setViewportSize({ width: 1100, height: 760 });
+
+  await page.selectOption('#theme', 'light');
+  assert.equal(await background(), 'rgb(247, 247, 245)', 'the switch wins over the system');
+  await page.reload();
+  assert.equal(await page.inputValue('#theme'), 'light');
+  assert.equal(await background(), 'rgb(247, 247, 245)', 'the choice is remembered');
+  await shot(page, 'ux-06-light.png');
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(300);
+  await shot(page, 'ux-07-light-phone.png');
+  await page.setViewportSize({ width: 1100, height: 760 });
+
+  await page.selectOption('#theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.equal(await background(), 'rgb(22, 24, 27)');
+  await page.selectOption('#theme', 'system');
+  assert.equal(await background(), 'rgb(247, 247, 245)');
+  assert.equal(await page.evaluate(() => localStorage.getItem('claude-sse.theme')), null);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Escape stops a running answer; Enter sends and Shift+Enter adds a line', async () => {
+  const { page, problems } = await open();
+  await page.fill('#input', 'first line');
+  await page.press('#input', 'Shift+Enter');
+  await page.keyboard.type('second line');
+  assert.equal(await page.inputValue('#input'), 'first line\nsecond line');
+  await control('enqueue', { transcript: 'long_text', gate: 'esc', freeParts: 6 });
+  await page.press('#input', 'Enter');
+  assert.equal(await page.locator('article.user .body').last().textContent(), 'first line\nsecond line');
+  await waitFor(async () => (await lastAnswer(page).locator('.body').textContent()).includes('Part 03'), 'the answer to start');
+  await page.keyboard.press('Escape');
+  await finished(page, 'stopped');
+  assert.match(await lastAnswer(page).locator('.meta').textContent(), /stopped$/);
+  await control('gates/esc/open', {});
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an answer and each code block are copied with one click; thinking is collapsed (refusals: page.it.mjs)', async () => {
+  const { page, problems } = await open();
+  const source = 'Two ways:\n\n```python\nprint("one")\n```\n\nand\n\n```sh\necho two\n```\n';
+  await control('enqueue', { text: [source] });
+  await ask(page, 'Show me code');
+  await finished(page);
+  const answer = lastAnswer(page);
+  assert.equal(await answer.locator('.copy-code').count(), 2);
+  await answer.locator('.copy-code').nth(1).click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'echo two');
+  assert.equal(await answer.locator('.copy-code').nth(1).getAttribute('data-state'), 'copied');
+  assert.equal(await answer.locator('.copy-code').nth(1).getAttribute('aria-label'), 'Copied');
+  await answer.locator('.copy-answer').click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), source);
+  await answer.locator('.copy-answer[data-state="copied"]').waitFor();
+  await shot(page, 'ux-08-copied.png');
+  // The buttons' words are not part of the answer's text.
+  assert.equal((await answer.locator('.body').textContent()).includes('Copy'), false);
+  await answer.locator('.copy-answer:not([data-state])').waitFor({ timeout: 5000 });
+
+  // Thinking (when asked for) is in a collapsed <details> that opens on click.
+  await page.locator('#options').waitFor({ state: 'visible' });
+  await page.selectOption('#model', 'claude-opus-5-5');
+  await page.check('#think');
+  await control('enqueue', { transcript: 'thinking' });
+  await ask(page, 'What is 17 × 23?');
+  await finished(page);
+  const thinking = lastAnswer(page).locator('details.thinking');
+  assert.ok(await thinking.isVisible());
+  assert.equal(await thinking.getAttribute('open'), null);
+  assert.ok(await thinking.locator('.thinking-text').isHidden());
+  await thinking.locator('summary').click();
+  assert.notEqual(await thinking.getAttribute('open'), null);
+  assert.match(await thinking.locator('.thinking-text').textContent(), /17 × 20 = 340/);
+  await shot(page, 'ux-09-thinking.png');
+  await page.evaluate(() => localStorage.removeItem('claude-sse.choice'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('keyboard: every control is reached with Tab and shows its focus; screen readers hear answers once, whole', async () => {
+  const { page, problems } = await open();
+  await control('enqueue', { transcript: 'plain_text' });
+  await ask(page, 'Something to list');
+  await finished(page);
+  // The answer body is no live region; the announcer says the answer when it has ended.
+  assert.equal(await lastAnswer(page).locator('.body').getAttribute('aria-live'), null);
+  assert.equal(await page.locator('#messages [aria-live]').count(), 0);
+  const facts = await control('facts/plain_text');
+  await waitFor(async () => (await page.textContent('#announcer')).startsWith('Claude answered: '), 'the announcement');
+  assert.equal(await page.textContent('#announcer'), `Claude answered: ${facts.text.trim()}`);
+
+  // Tab through the page: each stop is a control (or the scrollable transcript) and draws a visible outline.
+  await page.click('#new-chat');
+  await page.locator('#conversation-list .conversation').first().click();
+  await lastAnswer(page).waitFor();
+  await page.focus('#input');
+  const reached = new Set();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (e === document.body) return { id: 'BODY', outline: true }; // past the last control, before the first
+      const style = getComputedStyle(e);
+      return {
+        id: e.id || e.className || e.tagName,
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+      };
+    });
+    assert.ok(focus.outline, `no visible focus on ${focus.id}`);
+    reached.add(focus.id);
+  }
+  for (const id of ['new-chat', 'search', 'conversation', 'item-action rename', 'item-action delete', 'theme',
+    'messages', 'copy copy-answer', 'input']) {
+    assert.ok(reached.has(id), `${id} not reached by Tab: ${[...reached].join(', ')}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('axe-core finds no serious or critical violation: empty, streaming, answered, error, dark, phone', async () => {
+  const { page, problems } = await open();
+  const found = [];
+  found.push(...await audit(page, 'empty'));
+
+  await control('enqueue', { transcript: 'long_text', gate: 'axe', freeParts: 6 });
+  await ask(page, 'A long answer to audit');
+  await waitFor(async () => (await lastAnswer(page).locator('.body').textContent()).includes('Part 03'), 'streaming');
+  found.push(...await audit(page, 'streaming'));
+  await control('gates/axe/open', {});
+  await finished(page);
+  found.push(...await audit(page, 'answered'));
+
+  await control('enqueue', { error: { status: 400, type: 'invalid_request_error', message: 'This request is not one Claude takes' } });
+  await ask(page, 'This one fails');
+  await lastAnswer(page).locator('.error:not([hidden])').waitFor({ timeout: 30000 });
+  await finished(page, 'error');
+  found.push(...await audit(page, 'error'));
+  await shot(page, 'ux-10-error.png');
+
+  await page.selectOption('#theme', 'dark');
+  found.push(...await audit(page, 'dark'));
+  await shot(page, 'ux-11-error-dark.png');
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(300);
+  found.push(...await audit(page, 'dark phone'));
+  await page.selectOption('#theme', 'system').catch(() => {}); // hidden in the closed sidebar at phone width
+  await page.evaluate(() => localStorage.removeItem('claude-sse.theme'));
+  assert.deepEqual(found, []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
