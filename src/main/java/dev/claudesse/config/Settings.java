@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -33,7 +35,11 @@ public record Settings(
         long maxAttachmentBytes,
         Path modelsFile,
         Path apiTokensFile,
+        String node,
         SettingsSource source) {
+
+    /** What a node name may be: it starts every answer id of that node, and nginx's map matches it. */
+    public static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]{1,16}");
 
     public static Settings load(SettingsSource s) {
         long cancelSeconds = s.getLong("CLAUDE_SSE_CANCEL_AFTER_DISCONNECT_SECONDS", -1);
@@ -64,7 +70,30 @@ public record Settings(
                 positive(s, "CLAUDE_SSE_MAX_ATTACHMENT_BYTES", 750_000),
                 models == null ? null : Path.of(models),
                 apiTokens == null ? null : Path.of(apiTokens),
+                node(s.get("CLAUDE_SSE_NODE")),
                 s);
+    }
+
+    /** CLAUDE_SSE_NODE: null when unset or blank (one node); else 1 to 16 lowercase letters and digits. */
+    private static String node(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String name = value.trim();
+        if (!NODE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("setting CLAUDE_SSE_NODE must be 1 to 16 lowercase letters and digits"
+                    + " (such as n1), not \"" + name + "\"");
+        }
+        return name;
+    }
+
+    /**
+     * A new answer's id: a random UUID, after "NODE-" when this node has a name, so that a proxy can send
+     * the answer's resume and stop to the node that runs it (docs/scaling.md).
+     */
+    public String newMessageId() {
+        String id = UUID.randomUUID().toString();
+        return node == null ? id : node + "-" + id;
     }
 
     public boolean hasApiKey() {
@@ -92,6 +121,7 @@ public record Settings(
     public String toString() {
         return "Settings[upstream=" + (hasApiKey() ? baseUrl : demoEnabled ? "demo" : "none")
                 + ", defaultModel=" + (defaultModel == null ? "(the model table's)" : defaultModel) + ", ping=" + pingInterval.toSeconds() + "s"
-                + ", apiTokens=" + (apiTokensFile == null ? "off" : apiTokensFile) + "]";
+                + ", apiTokens=" + (apiTokensFile == null ? "off" : apiTokensFile)
+                + (node == null ? "" : ", node=" + node) + "]";
     }
 }

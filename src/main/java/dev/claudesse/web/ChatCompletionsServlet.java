@@ -55,7 +55,7 @@ public final class ChatCompletionsServlet extends ApiServlet {
     }
 
     private Answer begin(String owner, String conversationId, ChatCompletionsRequest chat) {
-        String messageId = UUID.randomUUID().toString();
+        String messageId = app.settings.newMessageId();
         ChatRequestReader.Options o = chat.options();
         Started started;
         try {

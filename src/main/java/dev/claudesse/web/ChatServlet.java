@@ -90,7 +90,7 @@ public final class ChatServlet extends ApiServlet {
 
     private Answer begin(String owner, ChatRequest chat)
             throws ConversationNotFoundException, ConversationFullException {
-        String messageId = UUID.randomUUID().toString();
+        String messageId = app.settings.newMessageId();
         Started started = app.store.begin(new AnswerStart(owner, chat.conversationId(),
                 UUID.randomUUID().toString(), messageId, chat.message(), chat.model(), Instant.now()));
         List<Message> messages = new ArrayList<>();

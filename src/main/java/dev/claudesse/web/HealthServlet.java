@@ -25,6 +25,9 @@ public final class HealthServlet extends ApiServlet {
         body.put("store", storeOk ? "ok" : "unreachable");
         body.put("runningAnswers", app.registry.running());
         body.put("openStreams", app.pinger.open());
+        if (app.settings.node() != null) {
+            body.put("node", app.settings.node()); // CLAUDE_SSE_NODE, for checking where a proxy sends requests
+        }
         writeJson(resp, body);
     }
 }

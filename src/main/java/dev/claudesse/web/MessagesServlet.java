@@ -50,7 +50,7 @@ public final class MessagesServlet extends ApiServlet {
     }
 
     private Answer begin(String owner, String name, MessagesRequestReader.MessagesRequest call) {
-        String messageId = UUID.randomUUID().toString();
+        String messageId = app.settings.newMessageId();
         Started started;
         try {
             started = app.store.begin(new AnswerStart(owner, name == null ? null : NamedConversations.id(owner, name),

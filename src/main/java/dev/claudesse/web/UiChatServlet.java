@@ -8,6 +8,7 @@ import dev.claudesse.store.ConversationFullException;
 import dev.claudesse.store.ConversationNotFoundException;
 import dev.claudesse.store.Started;
 import dev.claudesse.stream.Answer;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -26,6 +27,9 @@ import java.util.UUID;
  * CLAUDE_SSE_UI_STOP_GRACE_SECONDS is stopped, unless a resume (a page reload) follows it again first.
  */
 public final class UiChatServlet extends ApiServlet {
+
+    /** Names the node of the browser's latest useChat answer, for the proxy (docs/scaling.md). */
+    static final String NODE_COOKIE = "claude_sse_node";
 
     private ChatRequestReader shared;
     private UiChatRequestReader reader;
@@ -54,11 +58,31 @@ public final class UiChatServlet extends ApiServlet {
         }
         JsonNode body = shared.jsonObject(req);
         UiChatRequest chat = reader.parse(body);
-        Respond.start(req, resp, app, owner -> begin(owner, chat));
+        Respond.start(req, resp, app, owner -> {
+            Answer answer = begin(owner, chat);
+            nodeCookie(req, resp);
+            return answer;
+        });
+    }
+
+    /**
+     * The cookie that names the node running this browser's latest chat answer, so a proxy can send the
+     * chat's resume and stop to it (nginx/claude-sse-nodes.conf, docs/scaling.md); none without a node name.
+     */
+    private void nodeCookie(HttpServletRequest req, HttpServletResponse resp) {
+        if (app.settings.node() == null) {
+            return;
+        }
+        Cookie cookie = new Cookie(NODE_COOKIE, app.settings.node());
+        cookie.setHttpOnly(true);
+        cookie.setSecure(req.isSecure());
+        cookie.setPath(req.getContextPath() + "/api/ui/chat");
+        cookie.setAttribute("SameSite", "Lax");
+        resp.addCookie(cookie);
     }
 
     private Answer begin(String owner, UiChatRequest chat) {
-        String messageId = UUID.randomUUID().toString();
+        String messageId = app.settings.newMessageId();
         ChatRequestReader.Options o = chat.options();
         Started started;
         try {

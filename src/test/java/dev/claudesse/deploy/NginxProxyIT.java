@@ -116,8 +116,11 @@ class NginxProxyIT {
         double p99Ms = delays[(int) Math.ceil(MEASURED_CHUNKS * 0.99) - 1] / 1e6;
         System.out.printf("nginx: delay from Claude's send to the browser over %d chunks: median %.2f ms, p99 %.2f ms%n",
                 MEASURED_CHUNKS, medianMs, p99Ms);
-        // A correctness bound (a buffering proxy holds chunks for seconds or until the end), not a benchmark.
-        assertTrue(p99Ms < 200, "p99 " + p99Ms + " ms");
+        // Correctness bounds, not a benchmark: a buffering proxy holds chunks for seconds or until the end (and
+        // then the next release never comes: each chunk is released only once the one before arrived). The
+        // median shows the path; the p99 bound is loose, since a busy machine can pause any one chunk.
+        assertTrue(medianMs < 50, "median " + medianMs + " ms");
+        assertTrue(p99Ms < 2000, "p99 " + p99Ms + " ms");
     }
 
     @Test

@@ -2,9 +2,12 @@ package dev.claudesse.testsupport;
 
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleListener;
+import org.apache.catalina.core.NamingContextListener;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ContextResource;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
 import java.io.File;
@@ -13,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +24,8 @@ import java.util.function.Consumer;
  * real sockets. Settings go in as context parameters, the way an operator's context.xml would.
  */
 public final class EmbeddedApp implements AutoCloseable {
+
+    private static final AtomicInteger NAMED_ENGINES = new AtomicInteger();
 
     private final Tomcat tomcat;
     private final Context context;
@@ -45,8 +51,44 @@ public final class EmbeddedApp implements AutoCloseable {
      */
     public static EmbeddedApp start(int port, Map<String, String> settings, String contextPath,
                                     Consumer<Context> configure) throws IOException, LifecycleException {
+        return start(port, settings, contextPath, configure, false);
+    }
+
+    /**
+     * The webapp with JNDI on, and the container's DataSource at java:comp/env/jdbc/claude (as an
+     * operator's context.xml declares it): here a PostgreSQL database, shared by every app given the same one.
+     */
+    public static EmbeddedApp startWithPostgres(int port, Map<String, String> settings, PostgresServer postgres,
+                                                String database) throws IOException, LifecycleException {
+        return start(port, settings, "", context -> {
+            ContextResource resource = new ContextResource();
+            resource.setName("jdbc/claude");
+            resource.setType("org.postgresql.ds.PGSimpleDataSource");
+            resource.setProperty("factory", "org.postgresql.ds.common.PGObjectFactory");
+            resource.setProperty("serverName", "127.0.0.1");
+            resource.setProperty("portNumber", Integer.toString(postgres.port()));
+            resource.setProperty("databaseName", database);
+            resource.setProperty("user", PostgresServer.USER);
+            context.getNamingResources().addResource(resource);
+        }, true);
+    }
+
+    private static EmbeddedApp start(int port, Map<String, String> settings, String contextPath,
+                                     Consumer<Context> configure, boolean naming) throws IOException, LifecycleException {
         Path base = Files.createTempDirectory("claude-sse-tomcat");
         Tomcat tomcat = new Tomcat();
+        if (naming) {
+            tomcat.enableNaming();
+            // naming contexts are known by their container's names: several Tomcats in one JVM need their own
+            tomcat.getEngine().setName("Tomcat-" + NAMED_ENGINES.incrementAndGet());
+            // the server's global naming context is one static slot that the last Tomcat started would own, and
+            // the others' stop would be refused; the webapp's own java:comp/env needs no global context
+            for (LifecycleListener listener : tomcat.getServer().findLifecycleListeners()) {
+                if (listener instanceof NamingContextListener) {
+                    tomcat.getServer().removeLifecycleListener(listener);
+                }
+            }
+        }
         tomcat.setBaseDir(base.toString());
         Connector connector = new Connector();
         connector.setPort(port);

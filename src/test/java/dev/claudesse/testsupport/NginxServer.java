@@ -30,7 +30,6 @@ public final class NginxServer implements AutoCloseable {
 
     /** Starts nginx proxying to the app at appPort; skips (or fails in CI) when nginx is not installed. */
     public static NginxServer start(int appPort) throws IOException, InterruptedException {
-        Path nginx = SystemTool.require(BINARY, "nginx");
         Path dir = Distributions.freshDirectory("nginx");
         Path upstream = dir.resolve("claude-sse-upstream.conf");
         String upstreamText = Files.readString(Distributions.projectFile("nginx/claude-sse-upstream.conf"));
@@ -38,9 +37,35 @@ public final class NginxServer implements AutoCloseable {
             throw new IllegalStateException("nginx/claude-sse-upstream.conf has no line " + UPSTREAM_ADDRESS_LINE);
         }
         Files.writeString(upstream, upstreamText.replace(UPSTREAM_ADDRESS_LINE, "server 127.0.0.1:" + appPort + ";"));
+        return start(dir, upstream);
+    }
+
+    /**
+     * Starts nginx with the project's nginx/claude-sse-nodes.conf (several nodes) in place of the one-node
+     * upstream file: each address the shipped file lists (a key, such as "127.0.0.1:8081") becomes the
+     * port given for it.
+     */
+    public static NginxServer startNodes(Map<String, Integer> portsByShippedAddress)
+            throws IOException, InterruptedException {
+        Path dir = Distributions.freshDirectory("nginx-nodes");
+        Path nodes = dir.resolve("claude-sse-nodes.conf");
+        String text = Files.readString(Distributions.projectFile("nginx/claude-sse-nodes.conf"));
+        for (Map.Entry<String, Integer> address : portsByShippedAddress.entrySet()) {
+            String line = "server " + address.getKey() + ";";
+            if (!text.contains(line)) {
+                throw new IllegalStateException("nginx/claude-sse-nodes.conf has no line " + line);
+            }
+            text = text.replace(line, "server 127.0.0.1:" + address.getValue() + ";");
+        }
+        Files.writeString(nodes, text);
+        return start(dir, nodes);
+    }
+
+    private static NginxServer start(Path dir, Path httpInclude) throws IOException, InterruptedException {
+        Path nginx = SystemTool.require(BINARY, "nginx");
         int port = FreePort.pick();
         Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, mainConfig(dir, upstream, port), StandardCharsets.UTF_8);
+        Files.writeString(conf, mainConfig(dir, httpInclude, port), StandardCharsets.UTF_8);
         ServerProcess process = ServerProcess.start("nginx",
                 List.of(nginx.toString(), "-e", dir.resolve("error.log").toString(), "-p", dir.toString(),
                         "-c", conf.toString()),
