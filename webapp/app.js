@@ -86,7 +86,13 @@ function addAssistantMessage(into = ui.messages) {
   const actions = el('div', 'actions');
   actions.hidden = true;
   const view = { article, thinking, body, refusal, status, meta, error, actions, source: '' };
-  actions.append(copyButton('copy-answer', 'Copy answer', () => view.source));
+  const regenerate = el('button', 'regenerate');
+  regenerate.type = 'button';
+  regenerate.setAttribute('aria-label', 'Regenerate this answer');
+  regenerate.title = 'Ask the question again; the new answer takes this one\'s place';
+  regenerate.hidden = true;
+  regenerate.addEventListener('click', () => regenerateAnswer(view));
+  actions.append(copyButton('copy-answer', 'Copy answer', () => view.source), regenerate);
   article.append(el('h2', 'visually-hidden', 'Claude said'), thinking, body, refusal, status, meta, actions, error);
   into.append(article);
   if (into === ui.messages) scrollDown(true);
@@ -215,10 +221,11 @@ function scrollDown(force) {
  * Starts a new answer to `question`, in `view` (a fresh assistant message unless retrying in place),
  * with the model, effort and thinking chosen in the composer (a retry keeps the ones first asked with).
  */
-function ask(question, view = addAssistantMessage(), choice = chosen()) {
-  const current = { question, view, choice, text: '', thinking: '', messageId: null, model: null };
+function ask(question, view = addAssistantMessage(), choice = chosen(), regenerate = false) {
+  const current = { question, view, choice, regenerate, text: '', thinking: '', messageId: null, model: null };
   current.answer = chat({
-    message: question,
+    message: regenerate ? undefined : question,
+    regenerate: regenerate || undefined,
     conversationId: state.conversationId ?? undefined,
     model: choice.model,
     thinking: choice.thinking,
@@ -248,6 +255,7 @@ function begin(current) {
   ui.stop.disabled = false;
   ui.stop.textContent = 'Stop';
   ui.send.disabled = true;
+  showRegenerate();
   current.answer.finished.then(result => end(current, result));
 }
 
@@ -258,6 +266,7 @@ function end(current, result) {
   if (result.outcome !== 'closed') sessionStorage.removeItem(PENDING_KEY); // closed: the page is going away
   ui.stop.hidden = true;
   ui.send.disabled = false;
+  showRegenerate();
   loadConversations(); // order and titles may have changed
 }
 
@@ -366,15 +375,48 @@ function handlers(current) {
 /** Asks the same question again, streaming the new answer into the same place. */
 function retry(failed) {
   if (state.current) return;
-  const { view } = failed;
+  clearAnswer(failed.view);
+  ask(failed.question, failed.view, failed.choice ?? chosen(), Boolean(failed.regenerate));
+}
+
+/** Empties an answer's place for a new answer streamed into it. */
+function clearAnswer(view) {
   view.error.hidden = true;
   view.refusal.hidden = true;
   view.meta.textContent = '';
   view.actions.hidden = true;
+  view.source = '';
   view.markdown.reset();
   view.thinking.hidden = true;
   delete view.article.dataset.state;
-  ask(failed.question, view, failed.choice ?? chosen());
+}
+
+/**
+ * Regenerate: the server asks the conversation's latest question again and the new answer takes the
+ * place of this one (the last answer, ended), here as in the stored conversation.
+ */
+function regenerateAnswer(view) {
+  if (state.current || !state.conversationId || lastAnswer() !== view.article) return;
+  const question = view.article.previousElementSibling?.classList.contains('user')
+    ? view.article.previousElementSibling.querySelector('.body')?.textContent ?? '' : '';
+  clearAnswer(view);
+  delete view.article.dataset.messageId;
+  ui.input.focus(); // the button goes while the answer streams; Escape stops it from there too
+  ask(question, view, chosen(), true);
+}
+
+function lastAnswer() {
+  const answers = ui.messages.querySelectorAll('article.message.assistant');
+  return answers.length ? answers[answers.length - 1] : null;
+}
+
+/** The Regenerate button shows on the last answer only, once it has ended and while no answer runs. */
+function showRegenerate() {
+  const last = lastAnswer();
+  for (const button of ui.messages.querySelectorAll('button.regenerate')) {
+    button.hidden = state.current !== null || !state.conversationId || button.closest('article') !== last
+      || last.classList.contains('streaming');
+  }
 }
 
 function savePending(current, answer) {
@@ -688,6 +730,7 @@ async function openConversation(id, pending = null) {
     stillStreaming.view.markdown.reset();
     follow({ messageId: stillStreaming.messageId, lastEventId: 0, text: '' }, stillStreaming.view);
   }
+  showRegenerate();
   scrollDown(true);
 }
 

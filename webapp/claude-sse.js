@@ -129,8 +129,8 @@ const DEFAULTS = { retries: 5, backoffMs: 500, maxBackoffMs: 8000 };
  * Returns an Answer at once; handlers in options.on are called as events arrive.
  */
 export function chat(options) {
-  if (!options || typeof options.message !== 'string') {
-    throw new TypeError('chat(options) needs options.message, a string');
+  if (!options || (typeof options.message !== 'string' && options.regenerate !== true)) {
+    throw new TypeError('chat(options) needs options.message, a string (or regenerate: true)');
   }
   const answer = new Answer(options);
   answer._begin(() => answer._post());
@@ -256,7 +256,7 @@ export class Answer {
   async _post() {
     const o = this.#options;
     const body = { ...(o.body || {}), message: o.message };
-    for (const key of ['conversationId', 'model', 'system', 'maxTokens', 'temperature', 'thinking', 'effort']) {
+    for (const key of ['conversationId', 'model', 'system', 'maxTokens', 'temperature', 'thinking', 'effort', 'regenerate']) {
       if (o[key] !== undefined && o[key] !== null) body[key] = o[key];
     }
     const response = await this.#fetch(this.#url('api/chat'),

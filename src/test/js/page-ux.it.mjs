@@ -1,15 +1,15 @@
 // The chat page as people who use chat UIs expect it (issue 17), in Debian's headless Chromium: the
 // conversation list (cost, last activity, rename, delete with a confirmation, search), light and dark
 // themes, the composer's keys, copying answers and code, thinking and refusals, keyboard focus, what screen
-// readers hear, and an axe-core audit of the main states. Started by PageIT after page.it.mjs, with its own
-// browser profile, so its owner (and conversation list) is its own.
+// readers hear, an axe-core audit of the main states, and regenerating the last answer. Started by PageIT
+// after page.it.mjs, with its own browser profile, so its owner (and conversation list) is its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BASE, control, waitFor } from './support.mjs';
+import { BASE, control, lastClaudeRequest, waitFor } from './support.mjs';
 
 const { chromium } = await import(pathToFileURL(join(process.env.PLAYWRIGHT_CORE, 'index.mjs')).href);
 const { AxeBuilder } = await import(pathToFileURL(join(process.env.PLAYWRIGHT_CORE, '..', '@axe-core', 'playwright', 'dist', 'index.mjs')).href);
@@ -263,7 +263,7 @@ test('keyboard: every control is reached with Tab and shows its focus; screen re
     reached.add(focus.id);
   }
   for (const id of ['new-chat', 'search', 'conversation', 'item-action rename', 'item-action delete', 'theme',
-    'messages', 'copy copy-answer', 'input']) {
+    'messages', 'copy copy-answer', 'regenerate', 'input']) {
     assert.ok(reached.has(id), `${id} not reached by Tab: ${[...reached].join(', ')}`);
   }
   assert.deepEqual(problems, []);
@@ -299,6 +299,57 @@ test('axe-core finds no serious or critical violation: empty, streaming, answere
   await page.selectOption('#theme', 'system').catch(() => {}); // hidden in the closed sidebar at phone width
   await page.evaluate(() => localStorage.removeItem('claude-sse.theme'));
   assert.deepEqual(found, []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Regenerate replaces the last answer with a new streaming one, also after a reload', async () => {
+  const { page, problems } = await open();
+  await control('enqueue', { transcript: 'plain_text' });
+  await ask(page, 'A question kept as it is');
+  await finished(page);
+  await control('enqueue', { text: ['An answer about to be replaced.'] });
+  await ask(page, 'A question asked twice');
+  await finished(page);
+  const facts = await control('facts/plain_text');
+
+  // Only the last answer, once ended, offers it; it is a labelled button, reached from the keyboard.
+  const regenerate = page.locator('button.regenerate:visible');
+  assert.equal(await regenerate.count(), 1);
+  assert.equal(await lastAnswer(page).locator('button.regenerate').isVisible(), true);
+  assert.equal(await regenerate.getAttribute('aria-label'), 'Regenerate this answer');
+  const replaced = await lastAnswer(page).getAttribute('data-message-id');
+
+  await control('enqueue', { transcript: 'long_text', gate: 'regen', freeParts: 5 });
+  await regenerate.focus();
+  await page.keyboard.press('Enter');
+  await waitFor(async () => (await lastAnswer(page).locator('.body').textContent()).includes('Part 03'), 'the new answer streaming');
+  assert.equal(await page.locator('article.assistant').count(), 2, 'the new answer is not in its own place');
+  assert.equal(await page.locator('article.user').count(), 2, 'the question is shown twice');
+  assert.equal((await lastAnswer(page).locator('.body').textContent()).includes('about to be replaced'), false);
+  assert.equal(await page.locator('button.regenerate:visible').count(), 0, 'Regenerate offered while streaming');
+  await shot(page, 'ux-12-regenerating.png');
+  await control('gates/regen/open', {});
+  await finished(page);
+  const longText = (await control('facts/long_text')).text.trim();
+  assert.equal(await lastAnswer(page).locator('.body').textContent(), longText);
+  const fresh = await lastAnswer(page).getAttribute('data-message-id');
+  assert.ok(fresh && fresh !== replaced, `the new answer's id: ${fresh}`);
+  assert.equal(await page.locator('button.regenerate:visible').count(), 1);
+
+  // Claude was asked the latest question again, without the answer it replaces.
+  const sent = (await lastClaudeRequest()).messages.map(m => (typeof m.content === 'string' ? m.content
+    : m.content.map(b => b.text ?? '').join('')).trim());
+  assert.deepEqual(sent, ['A question kept as it is', facts.text.trim(), 'A question asked twice']);
+
+  // After a reload the conversation shows the new answer only, in the old one's place.
+  await page.reload();
+  await page.locator(`article.assistant[data-message-id="${fresh}"]`).waitFor();
+  assert.equal(await page.locator('article.assistant').count(), 2);
+  assert.deepEqual(await page.locator('article.user .body').allTextContents(), ['A question kept as it is', 'A question asked twice']);
+  assert.equal(await lastAnswer(page).locator('.body').textContent(), longText);
+  assert.equal(await page.locator(`article[data-message-id="${replaced}"]`).count(), 0);
+  assert.equal(await page.locator('button.regenerate:visible').count(), 1);
   assert.deepEqual(problems, []);
   await page.close();
 });

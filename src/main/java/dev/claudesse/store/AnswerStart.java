@@ -7,6 +7,9 @@ import java.time.Instant;
  * conversationId is null for a new conversation; with createIfAbsent, a conversationId this owner does
  * not have yet starts a new conversation under that id (a chat named by its client). regenerating is
  * null for a new question; otherwise the question is asked again and its answer replaces an earlier one.
+ * A regeneration with a null userText asks the stored question of the answer it replaces again (the
+ * product's "regenerate": true); it is refused (NothingToRegenerateException) when the conversation has
+ * no answer or its latest answer is still streaming.
  */
 public record AnswerStart(String owner, String conversationId, String userMessageId, String assistantMessageId,
                           String userText, String model, Instant createdAt, boolean createIfAbsent,

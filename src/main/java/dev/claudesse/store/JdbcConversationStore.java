@@ -134,7 +134,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         List<Turn> history = List.of();
         int position = 0;
         String replaced = null;
-        long incoming = utf8Length(start.userText());
+        String question = start.userText();
+        long incoming = utf8Length(question);
         if (incoming > options.maxBytes()) {
             throw new ConversationFullException("The message has " + incoming + " bytes; a conversation holds at"
                     + " most " + options.maxBytes() + ". Send a shorter message.", true);
@@ -146,6 +147,10 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                     Titles.fromFirstMessage(start.userText()), now, now);
         } else {
             lockOwnConversation(connection, start.owner(), conversationId);
+            if (question == null && start.regenerating() != null) {
+                question = latestQuestion(connection, conversationId);
+                incoming = utf8Length(question);
+            }
             checkRoom(connection, conversationId, incoming);
             position = nextPosition(connection, conversationId);
             if (start.regenerating() != null) {
@@ -157,11 +162,33 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         }
         Sql.update(connection, "INSERT INTO messages (id, conversation_id, position, role, content, model, status,"
                         + " created_at, finished_at) VALUES (?, ?, ?, 'user', ?, ?, 'complete', ?, ?)",
-                start.userMessageId(), conversationId, position, nonNull(start.userText()), start.model(), now, now);
+                start.userMessageId(), conversationId, position, nonNull(question), start.model(), now, now);
         Sql.update(connection, "INSERT INTO messages (id, conversation_id, position, role, content, model, status,"
                         + " created_at, replaces) VALUES (?, ?, ?, 'assistant', '', ?, 'streaming', ?, ?)",
                 start.assistantMessageId(), conversationId, position + 1, start.model(), now, replaced);
-        return new Started(conversationId, history);
+        return new Started(conversationId, history, question);
+    }
+
+    /**
+     * The question of the conversation's latest current answer, for a regeneration that asks it again
+     * (read under the conversation's lock, so it is the question the answer replaced belonged to).
+     * Refused when there is no answer, or when that answer is still streaming.
+     */
+    private static String latestQuestion(Connection connection, String conversationId) throws SQLException {
+        try (PreparedStatement query = Sql.prepare(connection, "SELECT a.status, q.content FROM messages a"
+                        + " JOIN messages q ON q.conversation_id = a.conversation_id AND q.position = a.position - 1"
+                        + " WHERE a.conversation_id = ? AND a.role = 'assistant' AND a.superseded_by IS NULL"
+                        + " ORDER BY a.position DESC LIMIT 1", conversationId);
+             ResultSet rows = query.executeQuery()) {
+            if (!rows.next()) {
+                throw new NothingToRegenerateException("This conversation has no answer to regenerate.", false);
+            }
+            if ("streaming".equals(Sql.text(rows, 1))) {
+                throw new NothingToRegenerateException("The latest answer is still streaming; stop it or wait for"
+                        + " it to end before regenerating it.", true);
+            }
+            return Sql.text(rows, 2);
+        }
     }
 
     /**

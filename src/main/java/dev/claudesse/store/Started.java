@@ -2,6 +2,9 @@ package dev.claudesse.store;
 
 import java.util.List;
 
-/** The conversation the answer belongs to, and its earlier turns to send as context (oldest first). */
-public record Started(String conversationId, List<Turn> history) {
+/**
+ * The conversation the answer belongs to, its earlier turns to send as context (oldest first), and the
+ * question saved (for a regeneration without a text of its own, the stored question asked again).
+ */
+public record Started(String conversationId, List<Turn> history, String question) {
 }

@@ -85,17 +85,37 @@ final class ChatRequestReader {
 
     ChatRequest parse(byte[] body) {
         JsonNode root = object(body);
+        boolean regenerate = regenerate(root.get("regenerate"));
         String message = text(root, "message");
-        if (message == null || message.isBlank()) {
+        String conversationId = text(root, "conversationId");
+        if (regenerate) {
+            if (message != null) {
+                throw invalid("invalid_request", "\"regenerate\" asks the conversation's latest question again;"
+                        + " leave out \"message\".");
+            }
+            if (conversationId == null) {
+                throw invalid("invalid_request", "\"regenerate\" needs the \"conversationId\" of the answer"
+                        + " to regenerate.");
+            }
+        } else if (message == null || message.isBlank()) {
             throw invalid("invalid_request", "\"message\" is required and must not be blank.");
         }
         Options options = options(root);
-        String conversationId = text(root, "conversationId");
         if (conversationId != null && (conversationId.isBlank() || conversationId.length() > 64)) {
             throw invalid("invalid_request", "\"conversationId\" is not a conversation id.");
         }
         return new ChatRequest(message, conversationId, options.model(), options.system(), options.maxTokens(),
-                options.temperature(), options.thinking(), options.effort());
+                options.temperature(), options.thinking(), options.effort(), regenerate);
+    }
+
+    private static boolean regenerate(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw invalid("invalid_request", "\"regenerate\" must be true or false.");
+        }
+        return value.asBoolean();
     }
 
     private JsonNode object(byte[] body) {

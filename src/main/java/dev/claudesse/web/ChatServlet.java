@@ -7,6 +7,7 @@ import dev.claudesse.dialect.ProductDialect;
 import dev.claudesse.store.AnswerStart;
 import dev.claudesse.store.ConversationFullException;
 import dev.claudesse.store.ConversationNotFoundException;
+import dev.claudesse.store.NothingToRegenerateException;
 import dev.claudesse.store.Started;
 import dev.claudesse.stream.Answer;
 import dev.claudesse.stream.AnswerRegistry;
@@ -49,6 +50,9 @@ public final class ChatServlet extends ApiServlet {
                 throw new ApiException(404, "conversation_not_found", "There is no conversation with that id.");
             } catch (ConversationFullException e) {
                 throw ApiException.of(e);
+            } catch (NothingToRegenerateException e) {
+                throw e.streaming() ? new ApiException(409, "answer_streaming", e.getMessage())
+                        : new ApiException(400, "nothing_to_regenerate", e.getMessage());
             }
         });
     }
@@ -92,10 +96,11 @@ public final class ChatServlet extends ApiServlet {
             throws ConversationNotFoundException, ConversationFullException {
         String messageId = app.settings.newMessageId();
         Started started = app.store.begin(new AnswerStart(owner, chat.conversationId(),
-                UUID.randomUUID().toString(), messageId, chat.message(), chat.model(), Instant.now()));
+                UUID.randomUUID().toString(), messageId, chat.message(), chat.model(), Instant.now(), false,
+                chat.regenerate() ? new AnswerStart.Regeneration(null) : null));
         List<Message> messages = new ArrayList<>();
         started.history().forEach(turn -> messages.add(Message.of(turn)));
-        messages.add(new Message("user", chat.message(), List.of()));
+        messages.add(new Message("user", started.question(), List.of()));
         ClaudeRequest request = app.caching.apply(new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
                 chat.temperature(), chat.thinking(), chat.effort(), messages));
         return new Answer(messageId, started.conversationId(), owner, request, app.services, ProductDialect.INSTANCE,

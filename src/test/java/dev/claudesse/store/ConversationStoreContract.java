@@ -573,6 +573,39 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void aRegenerationWithoutTextAsksTheLatestQuestionAgainAndIsRefusedWhileItsAnswerStreams() throws Exception {
+        AnswerStart q1 = question("alice", null, "one");
+        String conversation = store.begin(q1).conversationId();
+        store.finish(complete(q1.assistantMessageId(), "a1"));
+        AnswerStart q2 = question("alice", conversation, "two \u0000 with a NUL");
+        store.begin(q2);
+        awaitWritten(store, WAIT);
+
+        NothingToRegenerateException streaming = assertThrows(NothingToRegenerateException.class,
+                () -> store.begin(regenerate("alice", conversation, null, null)));
+        assertTrue(streaming.streaming());
+        assertEquals(List.of("one", "a1", "two \u0000 with a NUL", ""),
+                store.findConversation("alice", conversation).orElseThrow().messages().stream()
+                        .map(StoredMessage::text).toList(), "a refused regeneration changes nothing");
+
+        store.finish(complete(q2.assistantMessageId(), "a2"));
+        awaitWritten(store, WAIT);
+        AnswerStart again = regenerate("alice", conversation, null, null);
+        Started started = store.begin(again);
+        assertEquals("two \u0000 with a NUL", started.question());
+        assertEquals(List.of(new Turn("user", "one"), new Turn("assistant", "a1")), started.history());
+        store.finish(complete(again.assistantMessageId(), "a2 again"));
+        awaitWritten(store, WAIT);
+
+        ConversationDetail detail = store.findConversation("alice", conversation).orElseThrow();
+        assertEquals(List.of("one", "a1", "two \u0000 with a NUL", "a2 again"),
+                detail.messages().stream().map(StoredMessage::text).toList());
+        assertEquals(q2.assistantMessageId(), detail.messages().get(3).replaces());
+        assertThrows(ConversationNotFoundException.class,
+                () -> store.begin(regenerate("bob", conversation, null, null)));
+    }
+
+    @Test
     void regeneratingInAnotherOwnersConversationIsNotFoundAndChangesNothing() throws Exception {
         AnswerStart q1 = question("alice", null, "one");
         String conversation = store.begin(q1).conversationId();

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +61,18 @@ class ChatRequestReaderTest {
     void defaultsFillWhatTheRequestLeavesOut() {
         ChatRequest r = parse("{\"message\":\"hi\"}");
         assertEquals(new ChatRequest("hi", null, "claude-sonnet-5-5", null, 4096, null, null, null), r);
+    }
+
+    @Test
+    void regenerateTakesAConversationAndNoMessage() {
+        assertEquals(new ChatRequest(null, "c1", "claude-sonnet-5-5", null, 4096, null, null, null, true),
+                parse("{\"regenerate\":true,\"conversationId\":\"c1\"}"));
+        assertFalse(parse("{\"message\":\"hi\",\"regenerate\":false}").regenerate());
+        assertTrue(refused(reader, "{\"regenerate\":true}", "invalid_request").contains("conversationId"));
+        assertTrue(refused(reader, "{\"regenerate\":true,\"conversationId\":\"c1\",\"message\":\"hi\"}",
+                "invalid_request").contains("leave out \"message\""));
+        refused("{\"regenerate\":1,\"conversationId\":\"c1\"}", "invalid_request");
+        refused("{\"regenerate\":false}", "invalid_request"); // an ordinary request still needs its message
     }
 
     @Test

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * streaming, Stop, cost, reload mid-answer, HTML in answers, multi-byte text, errors, the demo banner, phone
  * width, a 100,000-character adversarial answer, a server that refuses anonymous visitors; then
  * (page-ux.it.mjs) the conversation list's cost, rename, search and delete, themes, keys, copying, keyboard
- * focus, screen reader announcements and an axe-core audit. The app runs under
+ * focus, screen reader announcements, an axe-core audit and regenerating the last answer. The app runs under
  * the context path /chat, as on a shared
  * Tomcat. Screenshots: target/screenshots. playwright-core is installed with npm into target/js-deps (no
  * browser is downloaded; see JsFixture.installNpmDeps).
