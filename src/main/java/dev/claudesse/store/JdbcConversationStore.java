@@ -33,12 +33,12 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
      * maxMessages and maxBytes (UTF-8 bytes of text and thinking) limit one conversation.
      */
     public record Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait,
-                          int maxMessages, long maxBytes) {
+                          int maxMessages, long maxBytes, String node) {
         public static final int DEFAULT_MAX_MESSAGES = 1000;
         public static final long DEFAULT_MAX_BYTES = 8L * 1024 * 1024;
 
         public Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait) {
-            this(dataDir, historyChars, retry, closeWait, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_BYTES);
+            this(dataDir, historyChars, retry, closeWait, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_BYTES, null);
         }
 
         public static Options defaults(Path dataDir) {
@@ -46,11 +46,11 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         }
 
         public Options withHistoryChars(long chars) {
-            return new Options(dataDir, chars, retry, closeWait, maxMessages, maxBytes);
+            return new Options(dataDir, chars, retry, closeWait, maxMessages, maxBytes, node);
         }
 
         public Options withRetry(FinishRetry policy) {
-            return new Options(dataDir, historyChars, policy, closeWait, maxMessages, maxBytes);
+            return new Options(dataDir, historyChars, policy, closeWait, maxMessages, maxBytes, node);
         }
 
         /** messages at least 2 (a question and its answer), bytes at least 1. */
@@ -58,7 +58,15 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             if (messages < 2 || bytes < 1) {
                 throw new IllegalArgumentException("a conversation must hold at least 2 messages and 1 byte");
             }
-            return new Options(dataDir, historyChars, retry, closeWait, messages, bytes);
+            return new Options(dataDir, historyChars, retry, closeWait, messages, bytes, node);
+        }
+
+        /**
+         * This node's name (CLAUDE_SSE_NODE, already checked: letters and digits), or null for one node. The
+         * startup sweep then marks only answers whose id starts with "NAME-": the other nodes' are not ours.
+         */
+        public Options withNode(String name) {
+            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, name);
         }
     }
 
@@ -99,7 +107,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         store.writer.drainSpool();
         int interrupted = store.recoverInterrupted();
         if (interrupted > 0) {
-            LOG.log(Level.WARNING, interrupted + " answers were cut off by a previous stop; marked interrupted");
+            LOG.log(Level.WARNING, interrupted + " answers were cut off by a previous stop"
+                    + (options.node() == null ? "" : " of node " + options.node()) + "; marked interrupted");
         }
         store.writer.start();
         return store;
@@ -387,12 +396,19 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
 
     /**
      * Marks answers left streaming by an earlier run as interrupted; returns how many. Only rows created
-     * before this store opened: at startup no answer of this run is live yet.
+     * before this store opened: at startup no answer of this run is live yet. With a node name, only that
+     * node's answers (ids "NAME-..."): other nodes sharing the database may be running theirs right now.
      */
     public int recoverInterrupted() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return Sql.update(connection, "UPDATE messages SET status = 'interrupted', finished_at = ?"
-                    + " WHERE status = 'streaming' AND created_at < ?", time(Instant.now()), time(openedAt));
+            String sql = "UPDATE messages SET status = 'interrupted', finished_at = ?"
+                    + " WHERE status = 'streaming' AND created_at < ?";
+            if (options.node() == null) {
+                return Sql.update(connection, sql, time(Instant.now()), time(openedAt));
+            }
+            // the name is letters and digits only, so it holds no LIKE wildcard
+            return Sql.update(connection, sql + " AND id LIKE ?", time(Instant.now()), time(openedAt),
+                    options.node() + "-%");
         }
     }
 

@@ -56,7 +56,9 @@ public final class StoreFactory {
                 .withLimits((int) whole(settings, MAX_MESSAGES_SETTING, JdbcConversationStore.Options.DEFAULT_MAX_MESSAGES,
                                 2, Integer.MAX_VALUE),
                         whole(settings, MAX_BYTES_SETTING, JdbcConversationStore.Options.DEFAULT_MAX_BYTES, 1,
-                                Long.MAX_VALUE));
+                                Long.MAX_VALUE))
+                // checked by Settings before the store opens; the startup sweep then leaves other nodes' answers
+                .withNode(blankToNull(settings.apply("CLAUDE_SSE_NODE")));
         try {
             JdbcConversationStore store = JdbcConversationStore.open(choice.dataSource(), options, choice.onClose());
             LOG.log(Level.INFO, "conversation store: " + choice.origin() + ", " + describe(choice.dataSource())

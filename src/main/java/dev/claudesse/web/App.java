@@ -226,6 +226,8 @@ public final class App {
         housekeeper.shutdownNow();
         executor.shutdown();
         try {
+            // its thread must be gone before the container looks for threads the webapp left running
+            housekeeper.awaitTermination(1, TimeUnit.SECONDS);
             if (!executor.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 executor.shutdownNow();
             }

@@ -13,6 +13,7 @@ import dev.claudesse.testsupport.NginxServer;
 import dev.claudesse.testsupport.PostgresServer;
 import dev.claudesse.testsupport.SavedMessages;
 import dev.claudesse.testsupport.ServerLogOnFailure;
+import dev.claudesse.testsupport.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,36 +63,57 @@ class NginxNodesIT {
     @RegisterExtension
     static final ServerLogOnFailure showLog = new ServerLogOnFailure(() -> nginx == null ? null : nginx.process());
 
+    static PostgresServer postgres;
+    static String database;
+    static final Map<String, java.nio.file.Path> dataDirs = new LinkedHashMap<>();
+    static final Map<String, TcpRelay> relays = new LinkedHashMap<>();
+
     @BeforeAll
     static void start() throws Exception {
         fake = FakeClaude.start();
-        PostgresServer postgres = PostgresServer.shared();
-        String database = postgres.createDatabase();
+        postgres = PostgresServer.shared();
+        database = postgres.createDatabase();
         saved = new SavedMessages(postgres.dataSource(database));
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (int i = 0; i < NODES.size(); i++) {
             String node = NODES.get(i);
             // one after the other: the first creates the tables, the others find them
-            EmbeddedApp app = EmbeddedApp.startWithPostgres(0, Map.of(
-                    "ANTHROPIC_API_KEY", "sk-ant-test-nodes",
-                    "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
-                    "CLAUDE_SSE_NODE", node,
-                    // named, so that a missing DataSource fails the start instead of falling back to H2
-                    "CLAUDE_SSE_JNDI_DATASOURCE", "java:comp/env/jdbc/claude",
-                    // each node's own spool
-                    "CLAUDE_SSE_DATA_DIR", Files.createTempDirectory("claude-sse-" + node).toString(),
-                    // ended answers leave memory after a second: later resumes come from the store
-                    "CLAUDE_SSE_REPLAY_SECONDS", "1"), postgres, database);
+            EmbeddedApp app = startNode(node);
             apps.put(node, app);
-            ports.put(SHIPPED.get(i), app.port());
+            // nginx reaches each node through a relay, which a test can cut as a killed machine would be
+            TcpRelay relay = TcpRelay.start(0, app.port());
+            relays.put(node, relay);
+            ports.put(SHIPPED.get(i), relay.port());
         }
         nginx = NginxServer.startNodes(ports);
+    }
+
+    /** One node on a free port, with its own spool directory, kept across its restarts. */
+    static EmbeddedApp startNode(String node) throws Exception {
+        java.nio.file.Path dataDir = dataDirs.get(node);
+        if (dataDir == null) {
+            dataDir = Files.createTempDirectory("claude-sse-" + node);
+            dataDirs.put(node, dataDir);
+        }
+        return EmbeddedApp.startWithPostgres(0, Map.of(
+                "ANTHROPIC_API_KEY", "sk-ant-test-nodes",
+                "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
+                "CLAUDE_SSE_NODE", node,
+                // named, so that a missing DataSource fails the start instead of falling back to H2
+                "CLAUDE_SSE_JNDI_DATASOURCE", "java:comp/env/jdbc/claude",
+                // each node's own spool
+                "CLAUDE_SSE_DATA_DIR", dataDir.toString(),
+                // ended answers leave memory after a second: later resumes come from the store
+                "CLAUDE_SSE_REPLAY_SECONDS", "1"), postgres, database);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (nginx != null) {
             nginx.close();
+        }
+        for (TcpRelay relay : relays.values()) {
+            relay.close();
         }
         for (EmbeddedApp app : apps.values()) {
             app.close();
@@ -260,6 +282,94 @@ class NginxNodesIT {
             saved.await(messageId, "stopped", T);
         }
         assertEquals(new TreeSet<>(NODES), nodesUsed, "the chats ran on every node");
+    }
+
+    @Test
+    void aKilledNodesAnswerResumesFromTheStoreOnAnotherNodeAndItsRestartMarksItInterrupted() throws Exception {
+        Browser browser = new Browser(nginx.baseUri());
+        Gate gate = new Gate();
+        fake.enqueue(Script.transcript("long_text").gated(gate, 2));
+        String messageId;
+        String node;
+        try (EventStreamReader stream = browser.chat("{\"message\":\"the node dies\"}")) {
+            messageId = json(stream.nextNonPing(T)).path("messageId").asText();
+            gate.release();
+            assertEquals("chunk", stream.nextNonPing(T).type()); // the answer runs on its node
+            node = messageId.substring(0, messageId.indexOf('-'));
+            EmbeddedApp dying = apps.get(node);
+            int port = relays.get(node).port();
+            relays.get(node).close(); // killed, as nginx and the browser see it: no terminal event, nothing saved
+            List<Event> cut = stream.readToEnd(T);
+            assertTrue(cut.stream().noneMatch(e -> e.type().equals("done") || e.type().equals("error")),
+                    "a killed node sends no terminal event: " + cut);
+
+            // the resume through nginx reaches another node (a backup of the node's group), not a 502
+            assertEquals("streaming", saved.await(messageId, "streaming", T).status());
+            try (EventStreamReader replay = browser.resume(messageId, 2)) {
+                assertEndsRetryableFromStore(replay);
+            }
+            // the other nodes go on: answers start through nginx and end
+            for (int i = 0; i < NODES.size(); i++) {
+                fake.enqueue(Script.transcript("long_text"));
+                try (EventStreamReader other = browser.chat("{\"message\":\"still served " + i + "\"}")) {
+                    assertEquals(200, other.status());
+                    List<Event> events = other.readToEnd(T);
+                    String otherId = json(events.getFirst()).path("messageId").asText();
+                    assertFalse(otherId.startsWith(node + "-"), otherId);
+                    assertEquals("done", last(events).type(), events.toString());
+                }
+            }
+
+            // another node is answering while the dead one starts again
+            Gate otherGate = new Gate();
+            fake.enqueue(Script.transcript("long_text").gated(otherGate, 2));
+            try (EventStreamReader running = browser.chat("{\"message\":\"running elsewhere\"}")) {
+                String runningId = json(running.nextNonPing(T)).path("messageId").asText();
+                assertFalse(runningId.startsWith(node + "-"), runningId);
+                otherGate.release();
+                assertEquals("chunk", running.nextNonPing(T).type());
+
+                // the node starts again (same port, same spool): its own sweep marks its answer interrupted
+                EmbeddedApp restarted = startNode(node);
+                apps.put(node, restarted);
+                relays.put(node, TcpRelay.start(port, restarted.port()));
+                assertEquals("interrupted", saved.await(messageId, "interrupted", T).status());
+                // and leaves the other node's running answer alone: it streams on and is saved complete
+                assertEquals("streaming", saved.await(runningId, "streaming", T).status());
+                otherGate.open();
+                assertEquals("done", last(running.readToEnd(T)).type());
+                saved.await(runningId, "complete", T);
+            } finally {
+                otherGate.open();
+            }
+            try (EventStreamReader replay = browser.resume(messageId, 2)) {
+                assertEndsRetryableFromStore(replay);
+            }
+            dying.close(); // the dead JVM's memory: gone for good (its late end still lands, by design)
+        } finally {
+            gate.open();
+        }
+        // nginx counts the node as failed for fail_timeout (10 s): wait until it takes new answers again
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Set<String> seen = new TreeSet<>();
+        while (!seen.contains(node) && System.nanoTime() < deadline) {
+            HttpResponse<String> health = browser.send("GET", "api/health", null, null);
+            seen.add(json(health.body()).path("node").asText());
+            Thread.sleep(200);
+        }
+        assertTrue(seen.contains(node), "the restarted node is back in nginx's turn: " + seen);
+    }
+
+    /** A replay from the store of an answer whose node stopped mid-way: its saved text, then a retryable error. */
+    private static void assertEndsRetryableFromStore(EventStreamReader replay) throws Exception {
+        assertEquals(200, replay.status(), "not a 502");
+        List<Event> events = replay.readToEnd(T);
+        assertEquals("start", events.getFirst().type());
+        assertTrue(json(events.getFirst()).path("replayed").asBoolean(), events.getFirst().data());
+        assertEquals("", text(events), "a node saves an answer's text when it ends; a killed one saved none");
+        assertEquals("error", last(events).type(), events.toString());
+        assertEquals("interrupted", json(last(events)).path("type").asText());
+        assertTrue(json(last(events)).path("retryable").asBoolean(), last(events).data());
     }
 
     private static void assertReplayedFromStore(EventStreamReader replay, String savedText) throws Exception {

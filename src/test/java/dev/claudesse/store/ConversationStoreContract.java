@@ -394,6 +394,39 @@ abstract class ConversationStoreContract {
         assertEquals("the real end", saved.text());
     }
 
+    @Test
+    void aNamedNodesRestartMarksOnlyItsOwnAnswersInterrupted() throws Exception {
+        AnswerStart mine = onNode("n1", "cut by n1's crash");
+        AnswerStart others = onNode("n2", "still running on n2");
+        AnswerStart unnamed = question("alice", null, "of a node without a name");
+        store.begin(mine);
+        store.begin(others);
+        store.begin(unnamed);
+        store.close();
+
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withNode("n1")); // n1 starts again
+        assertEquals(AnswerStatus.INTERRUPTED, statusOf(mine));
+        assertEquals(AnswerStatus.STREAMING, statusOf(others), "n2 runs it: n1's restart leaves it alone");
+        assertEquals(AnswerStatus.STREAMING, statusOf(unnamed));
+
+        store.finish(complete(others.assistantMessageId(), "n2's real end"));
+        awaitWritten(store, WAIT);
+        assertEquals(AnswerStatus.COMPLETE, statusOf(others));
+
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir)); // one node without a name: every row
+        assertEquals(AnswerStatus.INTERRUPTED, statusOf(unnamed));
+    }
+
+    private static AnswerStart onNode(String node, String text) {
+        return new AnswerStart("alice", null, StoreFixtures.newId(), node + "-" + StoreFixtures.newId(), text,
+                StoreFixtures.MODEL, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    }
+
+    private AnswerStatus statusOf(AnswerStart start) {
+        return store.findAnswer("alice", start.assistantMessageId()).orElseThrow().end().status();
+    }
+
     // ---- reading, owners
 
     @Test

@@ -55,7 +55,9 @@ public final class NginxServer implements AutoCloseable {
             if (!text.contains(line)) {
                 throw new IllegalStateException("nginx/claude-sse-nodes.conf has no line " + line);
             }
-            text = text.replace(line, "server 127.0.0.1:" + address.getValue() + ";");
+            // the node's own line, and its `backup` lines in the other nodes' groups
+            text = text.replace(line, "server 127.0.0.1:" + address.getValue() + ";")
+                    .replace("server " + address.getKey() + " backup;", "server 127.0.0.1:" + address.getValue() + " backup;");
         }
         Files.writeString(nodes, text);
         return start(dir, nodes);

@@ -100,8 +100,13 @@ public final class TomcatServer implements AppServer {
     /** Puts the descriptor and the WAR in place; Tomcat deploys them (at startup, or within a second). */
     public void deploy() throws IOException {
         Path descriptorDir = Files.createDirectories(base.resolve("conf/Catalina/localhost"));
-        placeAtOnce(Distributions.projectFile("conf/tomcat/context.xml"), descriptorDir.resolve("ROOT.xml"));
-        placeAtOnce(Distributions.war(), base.resolve("webapps/ROOT.war"));
+        // Both copied beside their places first, then renamed one right after the other, the WAR first: a
+        // running Tomcat checks each second, and a descriptor it sees without its WAR is a failed deployment
+        // it never tries again (a WAR seen alone is redeployed once its descriptor appears).
+        Path war = stage(Distributions.war(), base.resolve("webapps/ROOT.war"));
+        Path descriptor = stage(Distributions.projectFile("conf/tomcat/context.xml"), descriptorDir.resolve("ROOT.xml"));
+        place(war, base.resolve("webapps/ROOT.war"));
+        place(descriptor, descriptorDir.resolve("ROOT.xml"));
     }
 
     /**
@@ -109,8 +114,17 @@ public final class TomcatServer implements AppServer {
      * otherwise read a half-copied descriptor ("Premature end of file") and never deploy it.
      */
     private static void placeAtOnce(Path source, Path target) throws IOException {
+        place(stage(source, target), target);
+    }
+
+    /** A copy beside the target, under a name Tomcat ignores. */
+    private static Path stage(Path source, Path target) throws IOException {
         Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
         Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
+        return partial;
+    }
+
+    private static void place(Path partial, Path target) throws IOException {
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
