@@ -23,13 +23,13 @@ public final class AbuseLimits {
     static final int MAX_ADDRESSES = 20_000;
 
     /** The settings, as read. answersPerMinute and newOwnersPerHour are 0 when there is no such limit. */
-    public record Config(int answersPerMinute, int newOwnersPerHour, TrustedProxies trustedProxies,
+    public record Config(int answersPerMinute, int newOwnersPerHour, AddressRanges trustedProxies,
                          boolean anonymous) {
 
         public static Config load(SettingsSource s) {
             return new Config(notNegative(s, "CLAUDE_SSE_ANSWERS_PER_MINUTE_PER_ADDRESS"),
                     notNegative(s, "CLAUDE_SSE_NEW_OWNERS_PER_HOUR_PER_ADDRESS"),
-                    TrustedProxies.parse(s.get("CLAUDE_SSE_TRUSTED_PROXIES")),
+                    AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", s.get("CLAUDE_SSE_TRUSTED_PROXIES")),
                     s.getBoolean("CLAUDE_SSE_ANONYMOUS", true));
         }
 
@@ -75,7 +75,7 @@ public final class AbuseLimits {
 
     /** No limits, anonymous use allowed: what the app did before these settings existed. */
     public static AbuseLimits none() {
-        return of(new Config(0, 0, TrustedProxies.NONE, true));
+        return of(new Config(0, 0, AddressRanges.NONE, true));
     }
 
     public Config config() {

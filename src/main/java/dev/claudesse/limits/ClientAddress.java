@@ -22,7 +22,7 @@ public final class ClientAddress {
      * @param forwardedFor  every X-Forwarded-For header value, in arrival order (empty when none)
      * @return the client's address, or null when the socket's address is not an IP literal
      */
-    public static InetAddress resolve(String socketAddress, List<String> forwardedFor, TrustedProxies trusted) {
+    public static InetAddress resolve(String socketAddress, List<String> forwardedFor, AddressRanges trusted) {
         InetAddress hop = IpAddresses.parse(socketAddress);
         if (hop == null || !trusted.contains(hop)) {
             return hop;

@@ -1,11 +1,11 @@
 package dev.claudesse.metrics;
 
 import dev.claudesse.config.SettingsSource;
+import dev.claudesse.limits.AddressRanges;
+import dev.claudesse.limits.IpAddresses;
 import dev.claudesse.tokens.ApiTokens;
 
-import java.net.InetAddress;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -30,11 +30,11 @@ public final class MetricsAccess {
     private static final Pattern HEX_DIGEST = Pattern.compile("[0-9a-fA-F]{64}");
     private static final String BEARER = "bearer ";
 
-    private final List<AddressRange> allowed;
+    private final AddressRanges allowed;
     private final byte[] tokenDigest;
 
-    MetricsAccess(List<AddressRange> allowed, byte[] tokenDigest) {
-        this.allowed = List.copyOf(allowed);
+    MetricsAccess(AddressRanges allowed, byte[] tokenDigest) {
+        this.allowed = allowed;
         this.tokenDigest = tokenDigest == null ? null : tokenDigest.clone();
     }
 
@@ -46,18 +46,8 @@ public final class MetricsAccess {
 
     /** allow: comma list of addresses and CIDR ranges, or "none"; tokenHash: 64 hex digits, or null. */
     static MetricsAccess of(String allow, String tokenHash) {
-        List<AddressRange> ranges = new ArrayList<>();
-        if (!allow.trim().equalsIgnoreCase("none")) {
-            for (String part : allow.split(",")) {
-                if (!part.isBlank()) {
-                    try {
-                        ranges.add(AddressRange.parse(part));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("setting CLAUDE_SSE_METRICS_ALLOW: " + e.getMessage());
-                    }
-                }
-            }
-        }
+        AddressRanges ranges = allow.trim().equalsIgnoreCase("none") ? AddressRanges.NONE
+                : AddressRanges.parse("CLAUDE_SSE_METRICS_ALLOW", allow);
         byte[] digest = null;
         if (tokenHash != null) {
             if (!HEX_DIGEST.matcher(tokenHash).matches()) {
@@ -91,19 +81,7 @@ public final class MetricsAccess {
     }
 
     boolean fromAllowedAddress(String remoteAddr) {
-        if (allowed.isEmpty()) {
-            return false;
-        }
-        InetAddress address = AddressRange.literal(remoteAddr);
-        if (address == null) {
-            return false;
-        }
-        for (AddressRange range : allowed) {
-            if (range.contains(address)) {
-                return true;
-            }
-        }
-        return false;
+        return allowed.contains(IpAddresses.parse(remoteAddr));
     }
 
     boolean hasToken(String authorization) {

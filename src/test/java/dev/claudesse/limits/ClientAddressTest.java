@@ -17,19 +17,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which address a request comes from: the socket's, or the forwarded chain read from the right through trusted proxies. */
 class ClientAddressTest {
 
-    static final TrustedProxies LOCAL_NGINX = TrustedProxies.parse("127.0.0.1");
-    static final TrustedProxies TWO_TIERS = TrustedProxies.parse("127.0.0.1, 10.0.0.0/8 ,fd00::/8");
+    static final AddressRanges LOCAL_NGINX = AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", "127.0.0.1");
+    static final AddressRanges TWO_TIERS = AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8 ,fd00::/8");
 
-    static String resolve(String socket, TrustedProxies trusted, String... forwardedFor) {
+    static String resolve(String socket, AddressRanges trusted, String... forwardedFor) {
         InetAddress client = ClientAddress.resolve(socket, List.of(forwardedFor), trusted);
         return client == null ? null : client.getHostAddress();
     }
 
     @Test
-    void withoutTrustedProxiesTheSocketIsTheClientWhateverTheHeaderSays() {
-        assertEquals("203.0.113.7", resolve("203.0.113.7", TrustedProxies.NONE));
-        assertEquals("203.0.113.7", resolve("203.0.113.7", TrustedProxies.NONE, "198.51.100.1"));
-        assertEquals("127.0.0.1", resolve("127.0.0.1", TrustedProxies.NONE, "198.51.100.1"));
+    void withoutAddressRangesTheSocketIsTheClientWhateverTheHeaderSays() {
+        assertEquals("203.0.113.7", resolve("203.0.113.7", AddressRanges.NONE));
+        assertEquals("203.0.113.7", resolve("203.0.113.7", AddressRanges.NONE, "198.51.100.1"));
+        assertEquals("127.0.0.1", resolve("127.0.0.1", AddressRanges.NONE, "198.51.100.1"));
     }
 
     @Test
@@ -48,7 +48,7 @@ class ClientAddressTest {
     }
 
     @Test
-    void aChainOfTrustedProxiesIsWalkedToTheFirstUntrustedAddress() {
+    void aChainOfAddressRangesIsWalkedToTheFirstUntrustedAddress() {
         assertEquals("198.51.100.1", resolve("127.0.0.1", TWO_TIERS, "6.6.6.6, 198.51.100.1, 10.1.2.3"));
         assertEquals("198.51.100.1", resolve("10.9.9.9", TWO_TIERS, "198.51.100.1, 10.1.2.3, 127.0.0.1"));
         assertEquals("2001:db8:0:0:0:0:0:5", resolve("fd00::1", TWO_TIERS, "2001:db8::5"));
@@ -78,7 +78,7 @@ class ClientAddressTest {
 
     @Test
     void anIpv6SocketIsTrustedByAnIpv6Range() {
-        TrustedProxies loopbacks = TrustedProxies.parse("127.0.0.1 ::1");
+        AddressRanges loopbacks = AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", "127.0.0.1 ::1");
         assertEquals("198.51.100.1", resolve("0:0:0:0:0:0:0:1", loopbacks, "198.51.100.1"));
         assertEquals("0:0:0:0:0:0:0:1", resolve("0:0:0:0:0:0:0:1", LOCAL_NGINX, "198.51.100.1"));
     }
@@ -102,7 +102,7 @@ class ClientAddressTest {
 
     @Test
     void trustedRangesMatchTheirPrefixOnly() {
-        TrustedProxies ranges = TrustedProxies.parse("10.0.0.0/8,192.168.1.128/25,2001:db8::/32");
+        AddressRanges ranges = AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", "10.0.0.0/8,192.168.1.128/25,2001:db8::/32");
         assertTrue(ranges.contains(IpAddresses.parse("10.255.0.1")));
         assertFalse(ranges.contains(IpAddresses.parse("11.0.0.1")));
         assertTrue(ranges.contains(IpAddresses.parse("192.168.1.200")));
@@ -110,17 +110,17 @@ class ClientAddressTest {
         assertTrue(ranges.contains(IpAddresses.parse("2001:db8:ffff::1")));
         assertFalse(ranges.contains(IpAddresses.parse("2001:db9::1")));
         assertTrue(ranges.contains(IpAddresses.parse("::ffff:10.0.0.1")), "a mapped address is IPv4");
-        assertTrue(TrustedProxies.parse("0.0.0.0/0").contains(IpAddresses.parse("8.8.8.8")));
-        assertFalse(TrustedProxies.parse("0.0.0.0/0").contains(IpAddresses.parse("::1")), "families stay apart");
-        assertTrue(TrustedProxies.parse(" ").isEmpty());
-        assertTrue(TrustedProxies.parse(null).isEmpty());
+        assertTrue(AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", "0.0.0.0/0").contains(IpAddresses.parse("8.8.8.8")));
+        assertFalse(AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", "0.0.0.0/0").contains(IpAddresses.parse("::1")), "families stay apart");
+        assertTrue(AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", " ").isEmpty());
+        assertTrue(AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", null).isEmpty());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"localhost", "10.0.0.0/33", "10.0.0.0/x", "::1/129", "[::1]", "10.0.0.0/-1", "nginx.internal"})
-    void aWrongTrustedProxiesSettingStopsTheStart(String entry) {
+    void aWrongAddressRangesSettingStopsTheStart(String entry) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrustedProxies.parse("127.0.0.1, " + entry));
+                () -> AddressRanges.parse("CLAUDE_SSE_TRUSTED_PROXIES", "127.0.0.1, " + entry));
         assertTrue(e.getMessage().contains("CLAUDE_SSE_TRUSTED_PROXIES") && e.getMessage().contains(entry), e.getMessage());
     }
 }

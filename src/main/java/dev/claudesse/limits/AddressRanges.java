@@ -1,23 +1,24 @@
 package dev.claudesse.limits;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The proxies whose X-Forwarded-For the app believes (CLAUDE_SSE_TRUSTED_PROXIES): addresses and CIDR
- * ranges, IPv4 or IPv6, separated by commas or spaces. Empty: no proxy is believed, every client is its
- * socket's address.
+ * A setting's list of IP addresses and CIDR ranges, IPv4 or IPv6, separated by commas or spaces: the
+ * proxies whose X-Forwarded-For is believed (CLAUDE_SSE_TRUSTED_PROXIES), the addresses that may read the
+ * metrics (CLAUDE_SSE_METRICS_ALLOW). Literals only: neither a setting nor a request ever causes a DNS lookup.
  */
-public final class TrustedProxies {
+public final class AddressRanges {
 
-    public static final TrustedProxies NONE = new TrustedProxies(List.of(), "");
+    public static final AddressRanges NONE = new AddressRanges(List.of());
 
     private record Range(byte[] network, int bits) {
 
         boolean contains(byte[] address) {
             if (address.length != network.length) {
-                return false;
+                return false; // IPv4 never falls in an IPv6 range or the other way round
             }
             int whole = bits / 8;
             for (int i = 0; i < whole; i++) {
@@ -32,22 +33,29 @@ public final class TrustedProxies {
             int mask = (0xFF << (8 - rest)) & 0xFF;
             return (address[whole] & mask) == (network[whole] & mask);
         }
+
+        @Override
+        public String toString() {
+            try {
+                return InetAddress.getByAddress(network).getHostAddress() + "/" + bits;
+            } catch (UnknownHostException e) {
+                return "?/" + bits;
+            }
+        }
     }
 
     private final List<Range> ranges;
-    private final String text;
 
-    private TrustedProxies(List<Range> ranges, String text) {
+    private AddressRanges(List<Range> ranges) {
         this.ranges = List.copyOf(ranges);
-        this.text = text;
     }
 
     /**
-     * Reads the setting's value; null or blank is {@link #NONE}.
+     * Reads the value of the named setting; null or blank is {@link #NONE}.
      *
-     * @throws IllegalArgumentException for an entry that is not an IP address or a CIDR range
+     * @throws IllegalArgumentException naming the setting and the entry that is not an address or a range
      */
-    public static TrustedProxies parse(String value) {
+    public static AddressRanges parse(String setting, String value) {
         if (value == null || value.isBlank()) {
             return NONE;
         }
@@ -59,7 +67,7 @@ public final class TrustedProxies {
             int slash = entry.indexOf('/');
             InetAddress address = IpAddresses.parse(slash < 0 ? entry : entry.substring(0, slash));
             if (address == null || entry.startsWith("[")) {
-                throw invalid(entry);
+                throw invalid(setting, entry);
             }
             byte[] network = address.getAddress();
             int bits = network.length * 8;
@@ -67,19 +75,19 @@ public final class TrustedProxies {
                 try {
                     bits = Integer.parseInt(entry.substring(slash + 1));
                 } catch (NumberFormatException e) {
-                    throw invalid(entry);
+                    throw invalid(setting, entry);
                 }
                 if (bits < 0 || bits > network.length * 8) {
-                    throw invalid(entry);
+                    throw invalid(setting, entry);
                 }
             }
             ranges.add(new Range(network, bits));
         }
-        return new TrustedProxies(ranges, value.strip());
+        return new AddressRanges(ranges);
     }
 
-    private static IllegalArgumentException invalid(String entry) {
-        return new IllegalArgumentException("setting CLAUDE_SSE_TRUSTED_PROXIES: '" + entry
+    private static IllegalArgumentException invalid(String setting, String entry) {
+        return new IllegalArgumentException("setting " + setting + ": '" + entry
                 + "' is not an IP address or a CIDR range such as 10.0.0.0/8 or fd00::/8");
     }
 
@@ -102,6 +110,6 @@ public final class TrustedProxies {
 
     @Override
     public String toString() {
-        return ranges.isEmpty() ? "none" : text;
+        return ranges.isEmpty() ? "none" : ranges.toString();
     }
 }
