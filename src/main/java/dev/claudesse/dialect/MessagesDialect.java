@@ -175,10 +175,21 @@ public final class MessagesDialect implements Dialect {
             }
         }
 
+        /** A delta's frame starts the same every time: built once, not per delta. */
+        private static final byte[] DELTA_HEAD = "event: content_block_delta\ndata: ".getBytes(StandardCharsets.UTF_8);
+        private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
+
         /** The event as Claude framed it; a data value of several lines keeps one data: line each. */
         static byte[] frame(String type, String data) {
             String lines = data.indexOf('\n') < 0 ? data : data.replace("\n", "\ndata: ");
-            return ("event: " + type + "\ndata: " + lines + "\n\n").getBytes(StandardCharsets.UTF_8);
+            byte[] head = type.equals("content_block_delta") ? DELTA_HEAD
+                    : ("event: " + type + "\ndata: ").getBytes(StandardCharsets.UTF_8);
+            byte[] body = lines.getBytes(StandardCharsets.UTF_8);
+            byte[] frame = new byte[head.length + body.length + END.length];
+            System.arraycopy(head, 0, frame, 0, head.length);
+            System.arraycopy(body, 0, frame, head.length, body.length);
+            System.arraycopy(END, 0, frame, head.length + body.length, END.length);
+            return frame;
         }
     }
 

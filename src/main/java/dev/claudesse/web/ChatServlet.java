@@ -1,6 +1,5 @@
 package dev.claudesse.web;
 
-import dev.claudesse.budget.BudgetExceededException;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.claude.Message;
 import dev.claudesse.dialect.ProductDialect;
@@ -10,7 +9,6 @@ import dev.claudesse.store.ConversationNotFoundException;
 import dev.claudesse.store.NothingToRegenerateException;
 import dev.claudesse.store.Started;
 import dev.claudesse.stream.Answer;
-import dev.claudesse.stream.AnswerRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -55,41 +53,6 @@ public final class ChatServlet extends ApiServlet {
                         : new ApiException(400, "nothing_to_regenerate", e.getMessage());
             }
         });
-    }
-
-    /**
-     * The per-address limit on anonymous answer starts (docs/protocol.md, "Limits"), then a running slot;
-     * shared by every dialect's start. Owners with a token or a login are not counted by address: a
-     * backend with a token speaks for many people from one address.
-     */
-    static void admit(App app, HttpServletRequest req, String owner) {
-        if (owner.startsWith(Owners.ANONYMOUS_PREFIX)) {
-            long wait = app.limits.answerStart(req.getRemoteAddr(), Owners.forwardedFor(req));
-            if (wait > 0) {
-                throw new ApiException(429, "address_rate_limited", "Too many answers were started from your network "
-                        + "address in the last minute (the limit is " + app.limits.config().answersPerMinute()
-                        + "); try again in " + Owners.waitText(wait) + ".", wait);
-            }
-        }
-        admit(app, owner);
-    }
-
-    /** Reserves a running slot, or refuses with 429; shared by every dialect's start. */
-    static void admit(App app, String owner) {
-        try {
-            app.budgets.check(owner); // before a slot is taken: a spent budget calls no Claude at all
-        } catch (BudgetExceededException e) {
-            throw new ApiException(429, "budget_exceeded", e.getMessage(), Math.max(1, e.untilReset().toSeconds()));
-        }
-        AnswerRegistry.Admission admission = app.registry.admit(owner);
-        switch (admission) {
-            case OWNER_LIMIT -> throw new ApiException(429, "too_many_answers",
-                    "You already have " + app.settings.maxAnswersPerOwner() + " answers streaming; wait for one to end.");
-            case GLOBAL_LIMIT -> throw new ApiException(429, "server_busy",
-                    "The server is streaming as many answers as it may; try again shortly.");
-            case ADMITTED -> {
-            }
-        }
     }
 
     private Answer begin(String owner, ChatRequest chat)

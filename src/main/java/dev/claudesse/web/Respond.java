@@ -1,5 +1,6 @@
 package dev.claudesse.web;
 
+import dev.claudesse.budget.BudgetExceededException;
 import dev.claudesse.stream.Answer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,7 +32,7 @@ final class Respond {
                     "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
         }
         String owner = Owners.resolve(req, resp);
-        ChatServlet.admit(app, req, owner);
+        admit(app, req, owner);
         Answer answer;
         try {
             answer = begin.begin(owner);
@@ -40,6 +41,35 @@ final class Respond {
             throw e;
         }
         run(req, resp, answer, app);
+    }
+
+    /**
+     * Admission of an answer start, shared by every dialect: the per-address limit on anonymous starts
+     * (docs/protocol.md, "Limits"; owners with a token or a login are not counted by address: a backend
+     * with a token speaks for many people from one address), the budgets, then a running slot.
+     */
+    private static void admit(App app, HttpServletRequest req, String owner) {
+        if (owner.startsWith(Owners.ANONYMOUS_PREFIX)) {
+            long wait = app.limits.answerStart(req.getRemoteAddr(), Owners.forwardedFor(req));
+            if (wait > 0) {
+                throw new ApiException(429, "address_rate_limited", "Too many answers were started from your network "
+                        + "address in the last minute (the limit is " + app.limits.config().answersPerMinute()
+                        + "); try again in " + Owners.waitText(wait) + ".", wait);
+            }
+        }
+        try {
+            app.budgets.check(owner); // before a slot is taken: a spent budget calls no Claude at all
+        } catch (BudgetExceededException e) {
+            throw new ApiException(429, "budget_exceeded", e.getMessage(), Math.max(1, e.untilReset().toSeconds()));
+        }
+        switch (app.registry.admit(owner)) {
+            case OWNER_LIMIT -> throw new ApiException(429, "too_many_answers",
+                    "You already have " + app.settings.maxAnswersPerOwner() + " answers streaming; wait for one to end.");
+            case GLOBAL_LIMIT -> throw new ApiException(429, "server_busy",
+                    "The server is streaming as many answers as it may; try again shortly.");
+            case ADMITTED -> {
+            }
+        }
     }
 
     /**

@@ -86,7 +86,7 @@ public final class UiChatServlet extends ApiServlet {
         ChatRequestReader.Options o = chat.options();
         Started started;
         try {
-            started = app.store.begin(new AnswerStart(owner, conversationId(owner, chat.chatId()),
+            started = app.store.begin(new AnswerStart(owner, NamedConversations.id(owner, chat.chatId()),
                     UUID.randomUUID().toString(), messageId, chat.question(), o.model(), Instant.now(), true, chat.regenerating()));
         } catch (ConversationNotFoundException e) {
             throw new IllegalStateException("a chat's conversation is created when missing", e);
@@ -109,7 +109,7 @@ public final class UiChatServlet extends ApiServlet {
             throw notFound();
         }
         String owner = Owners.existing(req);
-        Answer running = owner == null ? null : app.registry.runningIn(owner, conversationId(owner, chatId));
+        Answer running = owner == null ? null : app.registry.runningIn(owner, NamedConversations.id(owner, chatId));
         if (running == null) {
             resp.setStatus(204); // useChat asks on every mount, new chats and other owners' included
             return;
@@ -119,7 +119,7 @@ public final class UiChatServlet extends ApiServlet {
 
     private void stop(HttpServletRequest req, HttpServletResponse resp, String chatId) throws IOException {
         String owner = Owners.existing(req);
-        Answer running = owner == null ? null : app.registry.runningIn(owner, conversationId(owner, chatId));
+        Answer running = owner == null ? null : app.registry.runningIn(owner, NamedConversations.id(owner, chatId));
         if (running == null) {
             throw new ApiException(404, "not_found", "This chat has no running answer.");
         }
@@ -142,11 +142,6 @@ public final class UiChatServlet extends ApiServlet {
             return parts[1];
         }
         return null;
-    }
-
-    /** One stored conversation per owner and chat id; the same chat id of another owner is another one. */
-    static String conversationId(String owner, String chatId) {
-        return NamedConversations.id(owner, chatId);
     }
 
     private static ApiException notFound() {
