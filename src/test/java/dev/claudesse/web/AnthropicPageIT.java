@@ -2,7 +2,6 @@ package dev.claudesse.web;
 
 import dev.claudesse.testsupport.FreePort;
 import dev.claudesse.testsupport.ProcessRun;
-import dev.claudesse.testsupport.RequiredTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,17 +45,9 @@ class AnthropicPageIT {
 
     @Test
     void theAnthropicSdkInAPageOfAnotherOrigin() throws Exception {
-        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
-        Path chromium = RequiredTool.find("chromium", "CHROMIUM", "apt-get install chromium");
-        Path deps = JsFixture.installNpmDeps();
-        Path playwright = RequiredTool.file(deps.resolve("playwright-core"), "playwright-core");
-        Path screenshots = Path.of("target", "screenshots").toAbsolutePath();
-        Files.createDirectories(screenshots);
+        Path node = JsFixture.node();
         Map<String, String> env = fixture.env();
-        env.put("JS_DEPS", deps.toString());
-        env.put("CHROMIUM", chromium.toString());
-        env.put("PLAYWRIGHT_CORE", playwright.toAbsolutePath().toString());
-        env.put("SCREENSHOTS", screenshots.toString());
+        env.putAll(JsFixture.chromiumEnv());
         env.put("PAGE_DIR", pageDir.toString());
         env.put("PAGE_BASE", pageBase);
         int exit = ProcessRun.run("js-anthropic-page", List.of(node.toString(), "--test", "anthropic-page.it.mjs"),

@@ -96,6 +96,32 @@ final class JsFixture implements AutoCloseable {
         return modules.toAbsolutePath();
     }
 
+    /** Node, required like every system tool the tests use. */
+    static Path node() {
+        return RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
+    }
+
+    /**
+     * What a script that drives Debian's Chromium reads besides the addresses: the npm packages (JS_DEPS),
+     * the browser (CHROMIUM), playwright-core (PLAYWRIGHT_CORE) and where screenshots go (SCREENSHOTS,
+     * target/screenshots, created here).
+     */
+    static Map<String, String> chromiumEnv() throws Exception {
+        Path chromium = RequiredTool.find("chromium", "CHROMIUM", "apt-get install chromium");
+        Path deps = installNpmDeps();
+        Path playwright = RequiredTool.file(deps.resolve("playwright-core"), "playwright-core");
+        Path screenshots = SCREENSHOTS.toAbsolutePath();
+        Files.createDirectories(screenshots);
+        Map<String, String> env = new HashMap<>();
+        env.put("JS_DEPS", deps.toString());
+        env.put("CHROMIUM", chromium.toString());
+        env.put("PLAYWRIGHT_CORE", playwright.toAbsolutePath().toString());
+        env.put("SCREENSHOTS", screenshots.toString());
+        return env;
+    }
+
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
     /** The environment the scripts read their addresses from. */
     Map<String, String> env() {
         Map<String, String> env = new HashMap<>();

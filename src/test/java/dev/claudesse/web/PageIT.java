@@ -2,7 +2,6 @@ package dev.claudesse.web;
 
 import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.ProcessRun;
-import dev.claudesse.testsupport.RequiredTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,25 +58,18 @@ class PageIT {
 
     @Test
     void theChatPageInChromium() throws Exception {
-        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
-        Path chromium = RequiredTool.find("chromium", "CHROMIUM", "apt-get install chromium");
-        Path playwright = RequiredTool.file(JsFixture.installNpmDeps().resolve("playwright-core"), "playwright-core");
-
-        Path screenshots = Path.of("target", "screenshots").toAbsolutePath();
-        Files.createDirectories(screenshots);
+        Path node = JsFixture.node();
         Map<String, String> env = fixture.env();
+        env.putAll(JsFixture.chromiumEnv());
         env.put("CLAUDE_SSE_DEMO_BASE", demo.baseUri().toString());
         env.put("CLAUDE_SSE_CLOSED_BASE", closed.baseUri().toString());
-        env.put("CHROMIUM", chromium.toString());
-        env.put("PLAYWRIGHT_CORE", playwright.toAbsolutePath().toString());
-        env.put("SCREENSHOTS", screenshots.toString());
         // page-ux.it.mjs: the list (cost, rename, search, delete), themes, keys, copying, focus, screen
         // readers and an axe-core audit (issue 17); node runs the two files one after the other.
         List<String> command = new ArrayList<>(List.of(node.toString(), "--test", "--test-concurrency=1"));
         // -Dpage.scripts=page-ux.it.mjs runs one of them while working on it
         command.addAll(List.of(System.getProperty("page.scripts", "page.it.mjs,page-ux.it.mjs").split(",")));
         int exit = ProcessRun.run("js-page", command, JS, env, Duration.ofMinutes(7));
-        System.out.println("[js-page] screenshots: " + screenshots);
+        System.out.println("[js-page] screenshots: " + env.get("SCREENSHOTS"));
         assertEquals(0, exit, "node --test " + command.subList(3, command.size()) + " failed; its output is above");
     }
 }

@@ -7,7 +7,6 @@ import dev.claudesse.testsupport.ContainerLogin;
 import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.EventStreamReader;
 import dev.claudesse.testsupport.ProcessRun;
-import dev.claudesse.testsupport.RequiredTool;
 import dev.claudesse.tokens.IssueToken;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -111,9 +109,8 @@ class UsagePageIT {
 
     @Test
     void theUsagePageInChromium() throws Exception {
-        Path node = RequiredTool.find("node", "NODE", "apt-get install nodejs, version 18 or later");
-        Path chromium = RequiredTool.find("chromium", "CHROMIUM", "apt-get install chromium");
-        Path playwright = RequiredTool.file(JsFixture.installNpmDeps().resolve("playwright-core"), "playwright-core");
+        Path node = JsFixture.node();
+        Map<String, String> env = JsFixture.chromiumEnv(); // before the answers: a missing tool skips at once
 
         ask("Authorization", "Bearer " + ALICE.token(),
                 "{\"message\":\"What does Haiku cost?\",\"model\":\"claude-haiku-5-5\"}", Script.transcript("plain_text"));
@@ -123,13 +120,7 @@ class UsagePageIT {
                 Script.transcript("dropped").dropAfter(5));
         JsonNode usage = settled(3);
 
-        Path screenshots = Path.of("target", "screenshots").toAbsolutePath();
-        Files.createDirectories(screenshots);
-        Map<String, String> env = new HashMap<>();
         env.put("CLAUDE_SSE_BASE", app.baseUri().toString());
-        env.put("CHROMIUM", chromium.toString());
-        env.put("PLAYWRIGHT_CORE", playwright.toAbsolutePath().toString());
-        env.put("SCREENSHOTS", screenshots.toString());
         env.put("USAGE_EXPECTED", usage.toString());
         env.put("ADMIN_TOKEN", OPS.token());
         env.put("OTHER_TOKEN", ALICE.token());
@@ -138,7 +129,7 @@ class UsagePageIT {
         env.put("ANONYMOUS_COOKIE", ANON);
         int exit = ProcessRun.run("js-usage-page", List.of(node.toString(), "--test", "usage-page.it.mjs"),
                 JsFixture.JS, env, Duration.ofMinutes(3));
-        System.out.println("[js-usage-page] screenshots: " + screenshots);
+        System.out.println("[js-usage-page] screenshots: " + env.get("SCREENSHOTS"));
         assertEquals(0, exit, "node --test usage-page.it.mjs failed; its output is above");
     }
 }
