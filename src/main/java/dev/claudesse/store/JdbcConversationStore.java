@@ -33,12 +33,14 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
      * maxMessages and maxBytes (UTF-8 bytes of text and thinking) limit one conversation.
      */
     public record Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait,
-                          int maxMessages, long maxBytes, String node) {
+                          int maxMessages, long maxBytes, String node, Duration progressInterval) {
         public static final int DEFAULT_MAX_MESSAGES = 1000;
         public static final long DEFAULT_MAX_BYTES = 8L * 1024 * 1024;
+        public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
         public Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait) {
-            this(dataDir, historyChars, retry, closeWait, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_BYTES, null);
+            this(dataDir, historyChars, retry, closeWait, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_BYTES, null,
+                    DEFAULT_PROGRESS_INTERVAL);
         }
 
         public static Options defaults(Path dataDir) {
@@ -46,11 +48,11 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         }
 
         public Options withHistoryChars(long chars) {
-            return new Options(dataDir, chars, retry, closeWait, maxMessages, maxBytes, node);
+            return new Options(dataDir, chars, retry, closeWait, maxMessages, maxBytes, node, progressInterval);
         }
 
         public Options withRetry(FinishRetry policy) {
-            return new Options(dataDir, historyChars, policy, closeWait, maxMessages, maxBytes, node);
+            return new Options(dataDir, historyChars, policy, closeWait, maxMessages, maxBytes, node, progressInterval);
         }
 
         /** messages at least 2 (a question and its answer), bytes at least 1. */
@@ -58,7 +60,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             if (messages < 2 || bytes < 1) {
                 throw new IllegalArgumentException("a conversation must hold at least 2 messages and 1 byte");
             }
-            return new Options(dataDir, historyChars, retry, closeWait, messages, bytes, node);
+            return new Options(dataDir, historyChars, retry, closeWait, messages, bytes, node, progressInterval);
         }
 
         /**
@@ -66,7 +68,12 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
          * startup sweep then marks only answers whose id starts with "NAME-": the other nodes' are not ours.
          */
         public Options withNode(String name) {
-            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, name);
+            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, name, progressInterval);
+        }
+
+        /** How often running answers' text is saved (CLAUDE_SSE_PROGRESS_SECONDS); zero: only at their end. */
+        public Options withProgressInterval(Duration every) {
+            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, node, every);
         }
     }
 
@@ -84,6 +91,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     private final Options options;
     private final AutoCloseable onClose;
     private final FinishWriter writer;
+    /** Null when running answers' text is saved only at their end. */
+    private final ProgressWriter progress;
     private final Instant openedAt = Instant.now();
 
     private JdbcConversationStore(DataSource dataSource, Options options, AutoCloseable onClose) {
@@ -93,6 +102,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         this.writer = new FinishWriter(new Target(), new FinishSpool(options.dataDir().resolve(SPOOL_FILE)),
                 new FinishSpool(options.dataDir().resolve(REJECTED_FILE)),
                 new FinishSpool(options.dataDir().resolve(UNMATCHED_FILE)), options.retry());
+        this.progress = options.progressInterval().isPositive()
+                ? new ProgressWriter(dataSource, options.progressInterval()) : null;
     }
 
     /**
@@ -111,6 +122,9 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                     + (options.node() == null ? "" : " of node " + options.node()) + "; marked interrupted");
         }
         store.writer.start();
+        if (store.progress != null) {
+            store.progress.start();
+        }
         return store;
     }
 
@@ -328,6 +342,18 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         writer.submit(end);
     }
 
+    @Override
+    public Duration progressInterval() {
+        return progress == null ? Duration.ZERO : options.progressInterval();
+    }
+
+    @Override
+    public void saveProgress(String messageId, String text, String thinking) {
+        if (progress != null) {
+            progress.submit(messageId, text, thinking);
+        }
+    }
+
     /**
      * Writes an answer's final state in one transaction. Only a row still streaming (or marked interrupted
      * by a restart, whose real end this is) changes: a second finish of the same answer changes nothing.
@@ -459,6 +485,9 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
 
     @Override
     public void close() {
+        if (progress != null) {
+            progress.close();
+        }
         writer.close(options.closeWait());
         if (onClose != null) {
             try {

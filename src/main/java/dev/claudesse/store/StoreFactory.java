@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
@@ -31,6 +32,7 @@ public final class StoreFactory {
     public static final long DEFAULT_HISTORY_TOKENS = 100_000;
     public static final String MAX_MESSAGES_SETTING = "CLAUDE_SSE_MAX_MESSAGES_PER_CONVERSATION";
     public static final String MAX_BYTES_SETTING = "CLAUDE_SSE_MAX_CONVERSATION_BYTES";
+    public static final String PROGRESS_SETTING = "CLAUDE_SSE_PROGRESS_SECONDS";
     /** Claude counts about four characters of text per token. */
     static final int CHARS_PER_TOKEN = 4;
 
@@ -58,7 +60,9 @@ public final class StoreFactory {
                         whole(settings, MAX_BYTES_SETTING, JdbcConversationStore.Options.DEFAULT_MAX_BYTES, 1,
                                 Long.MAX_VALUE))
                 // checked by Settings before the store opens; the startup sweep then leaves other nodes' answers
-                .withNode(blankToNull(settings.apply("CLAUDE_SSE_NODE")));
+                .withNode(blankToNull(settings.apply("CLAUDE_SSE_NODE")))
+                .withProgressInterval(Duration.ofSeconds(whole(settings, PROGRESS_SETTING,
+                        JdbcConversationStore.Options.DEFAULT_PROGRESS_INTERVAL.toSeconds(), 0, 3600)));
         try {
             JdbcConversationStore store = JdbcConversationStore.open(choice.dataSource(), options, choice.onClose());
             LOG.log(Level.INFO, "conversation store: " + choice.origin() + ", " + describe(choice.dataSource())

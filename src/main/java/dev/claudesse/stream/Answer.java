@@ -86,6 +86,9 @@ public final class Answer implements ClaudeStreamListener, Runnable {
     private volatile long endedNanos;
     private final long startedNanos = System.nanoTime();
     private volatile Duration unfollowedGrace;
+    /** How often the text so far goes to the store (0: only at the end), and when it last went. */
+    private final long progressNanos;
+    private long progressSavedNanos = startedNanos;
 
     public Answer(String messageId, String conversationId, String owner, ClaudeRequest request,
                   AnswerServices services, Dialect dialect, Consumer<Answer> onEnd) {
@@ -100,6 +103,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         this.encoder = dialect.encoder(services.json());
         this.onEnd = onEnd;
         this.day = services.models().today();
+        this.progressNanos = services.store().progressInterval().toNanos();
     }
 
     @Override
@@ -337,6 +341,7 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         append(encoder.text(whole));
         text.append(whole);
         meterSpend();
+        saveProgressWhenDue();
     }
 
     @Override
@@ -351,6 +356,20 @@ public final class Answer implements ClaudeStreamListener, Runnable {
         append(encoder.thinking(whole));
         thinking.append(whole);
         meterSpend();
+        saveProgressWhenDue();
+    }
+
+    /**
+     * Hands the text so far to the store once per progress interval, from the thread that appends it (no
+     * lock on the builders): a node that dies then leaves at most one interval of text unsaved. The time
+     * is the one taken when these bytes arrived, so this costs a subtraction per piece of text.
+     */
+    private void saveProgressWhenDue() {
+        long now = lastUpstreamNanos;
+        if (progressNanos > 0 && now - progressSavedNanos >= progressNanos) {
+            progressSavedNanos = now;
+            services.store().saveProgress(messageId, text.toString(), thinking.isEmpty() ? null : thinking.toString());
+        }
     }
 
     private void firstToken() {

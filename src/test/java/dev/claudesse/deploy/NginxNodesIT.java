@@ -104,7 +104,9 @@ class NginxNodesIT {
                 // each node's own spool
                 "CLAUDE_SSE_DATA_DIR", dataDir.toString(),
                 // ended answers leave memory after a second: later resumes come from the store
-                "CLAUDE_SSE_REPLAY_SECONDS", "1"), postgres, database);
+                "CLAUDE_SSE_REPLAY_SECONDS", "1",
+                // running answers' text is saved each second, so a killed node's answer keeps what it streamed
+                "CLAUDE_SSE_PROGRESS_SECONDS", "1"), postgres, database);
     }
 
     @AfterAll
@@ -294,7 +296,15 @@ class NginxNodesIT {
         try (EventStreamReader stream = browser.chat("{\"message\":\"the node dies\"}")) {
             messageId = json(stream.nextNonPing(T)).path("messageId").asText();
             gate.release();
-            assertEquals("chunk", stream.nextNonPing(T).type()); // the answer runs on its node
+            Event first = stream.nextNonPing(T);
+            assertEquals("chunk", first.type()); // the answer runs on its node
+            Thread.sleep(1_100); // past the progress interval: the next piece of text hands the text so far over
+            gate.release();
+            Event second = stream.nextNonPing(T);
+            assertEquals("chunk", second.type());
+            String streamed = text(List.of(first, second));
+            // the node's progress writer saves it within a second, while the row is still streaming
+            saved.awaitContent(messageId, "streaming", streamed, T);
             node = messageId.substring(0, messageId.indexOf('-'));
             EmbeddedApp dying = apps.get(node);
             int port = relays.get(node).port();
@@ -306,7 +316,7 @@ class NginxNodesIT {
             // the resume through nginx reaches another node (a backup of the node's group), not a 502
             assertEquals("streaming", saved.await(messageId, "streaming", T).status());
             try (EventStreamReader replay = browser.resume(messageId, 2)) {
-                assertEndsRetryableFromStore(replay);
+                assertEndsRetryableFromStore(replay, streamed);
             }
             // the other nodes go on: answers start through nginx and end
             for (int i = 0; i < NODES.size(); i++) {
@@ -343,7 +353,7 @@ class NginxNodesIT {
                 otherGate.open();
             }
             try (EventStreamReader replay = browser.resume(messageId, 2)) {
-                assertEndsRetryableFromStore(replay);
+                assertEndsRetryableFromStore(replay, streamed);
             }
             dying.close(); // the dead JVM's memory: gone for good (its late end still lands, by design)
         } finally {
@@ -361,12 +371,12 @@ class NginxNodesIT {
     }
 
     /** A replay from the store of an answer whose node stopped mid-way: its saved text, then a retryable error. */
-    private static void assertEndsRetryableFromStore(EventStreamReader replay) throws Exception {
+    private static void assertEndsRetryableFromStore(EventStreamReader replay, String savedText) throws Exception {
         assertEquals(200, replay.status(), "not a 502");
         List<Event> events = replay.readToEnd(T);
         assertEquals("start", events.getFirst().type());
         assertTrue(json(events.getFirst()).path("replayed").asBoolean(), events.getFirst().data());
-        assertEquals("", text(events), "a node saves an answer's text when it ends; a killed one saved none");
+        assertEquals(savedText, text(events), "the text the killed node had saved as it went");
         assertEquals("error", last(events).type(), events.toString());
         assertEquals("interrupted", json(last(events)).path("type").asText());
         assertTrue(json(last(events)).path("retryable").asBoolean(), last(events).data());

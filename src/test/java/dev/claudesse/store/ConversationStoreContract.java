@@ -395,6 +395,52 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void aRunningAnswersProgressIsSavedSoonAndKeptWhenItsNodeDies() throws Exception {
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withProgressInterval(Duration.ofMillis(100)));
+        assertEquals(Duration.ofMillis(100), store.progressInterval());
+        AnswerStart running = question("alice", null, "a long answer");
+        store.begin(running);
+
+        store.saveProgress(running.assistantMessageId(), "The first half", "thought so far");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        AnswerEnd saved = store.findAnswer("alice", running.assistantMessageId()).orElseThrow().end();
+        while (!saved.text().equals("The first half") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            saved = store.findAnswer("alice", running.assistantMessageId()).orElseThrow().end();
+        }
+        assertEquals(List.of("The first half", "thought so far", AnswerStatus.STREAMING),
+                List.of(saved.text(), saved.thinking(), saved.status()));
+
+        store.close(); // the node dies; its next start marks the answer interrupted and keeps the text
+        store = open(JdbcConversationStore.Options.defaults(dataDir));
+        saved = store.findAnswer("alice", running.assistantMessageId()).orElseThrow().end();
+        assertEquals(List.of("The first half", AnswerStatus.INTERRUPTED), List.of(saved.text(), saved.status()));
+    }
+
+    @Test
+    void progressWritesOnlyTheLatestTextOfRowsStillStreamingNeverOverAnEnd() throws Exception {
+        AnswerStart running = question("alice", null, "still running");
+        AnswerStart ended = question("alice", null, "already ended");
+        store.begin(running);
+        store.begin(ended);
+        store.finish(complete(ended.assistantMessageId(), "the real end"));
+        awaitWritten(store, WAIT);
+
+        ProgressWriter progress = new ProgressWriter(database, Duration.ofHours(1));
+        progress.submit(running.assistantMessageId(), "old", null);
+        progress.submit(running.assistantMessageId(), "old and new", null);
+        progress.submit(ended.assistantMessageId(), "a late save", null);
+        assertEquals(2, progress.writePending(), "one entry per answer: the latest text");
+        assertEquals(0, progress.writePending(), "written once, then forgotten");
+
+        assertEquals("old and new", store.findAnswer("alice", running.assistantMessageId()).orElseThrow().end().text());
+        AnswerEnd end = store.findAnswer("alice", ended.assistantMessageId()).orElseThrow().end();
+        assertEquals(List.of("the real end", AnswerStatus.COMPLETE), List.of(end.text(), end.status()));
+        progress.close();
+    }
+
+    @Test
     void aNamedNodesRestartMarksOnlyItsOwnAnswersInterrupted() throws Exception {
         AnswerStart mine = onNode("n1", "cut by n1's crash");
         AnswerStart others = onNode("n2", "still running on n2");

@@ -66,6 +66,33 @@ class AnswerTest {
             return this;
         }
 
+        /** A body that arrives in these parts, a millisecond apart, as a network would deliver it. */
+        ScriptedUpstream thenInParts(String... parts) {
+            bodies.add(new UpstreamBody() {
+                public void deliver(BodySink sink) {
+                    for (String part : parts) {
+                        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                        if (!sink.accept(bytes, 0, bytes.length)) {
+                            return;
+                        }
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+
+                public void cancel() {
+                }
+
+                public void close() {
+                }
+            });
+            return this;
+        }
+
         ScriptedUpstream then(String sse, Runnable afterDelivery) {
             StreamBody body = new StreamBody(new ByteArrayInputStream(sse.getBytes(StandardCharsets.UTF_8)));
             bodies.add(new UpstreamBody() {
@@ -100,6 +127,16 @@ class AnswerTest {
     /** Keeps what finish() was given. */
     static final class SavedEnds implements ConversationStore {
         final List<AnswerEnd> ends = new ArrayList<>();
+        final List<String> progress = new ArrayList<>();
+        Duration progressInterval = Duration.ZERO;
+
+        public Duration progressInterval() {
+            return progressInterval;
+        }
+
+        public void saveProgress(String messageId, String text, String thinking) {
+            progress.add(messageId + ":" + text);
+        }
 
         public Started begin(AnswerStart start) {
             throw new UnsupportedOperationException();
@@ -169,6 +206,26 @@ class AnswerTest {
             }
         }
         return found;
+    }
+
+    @Test
+    void theTextSoFarGoesToTheStoreOncePerProgressInterval() throws IOException {
+        String[] parts = {START, text("\"One, \""), text("\"two, \"") + text("\"three.\""), END};
+        store.progressInterval = Duration.ofNanos(1); // due at each arrival of bytes, once
+        answer(new ScriptedUpstream().thenInParts(parts), a -> { }).run();
+        assertEquals(List.of("m1:One, ", "m1:One, two, "), store.progress,
+                "two pieces that arrived together: their time is one, so the second is not due yet");
+        assertEquals("One, two, three.", store.ends.getFirst().text());
+
+        SavedEnds rare = new SavedEnds();
+        rare.progressInterval = Duration.ofHours(1);
+        answer("m2", new ScriptedUpstream().thenInParts(parts), rare, a -> { }).run();
+        assertEquals(List.of(), rare.progress, "not due within an hour");
+
+        SavedEnds off = new SavedEnds(); // interval zero: saved only at the end
+        answer("m3", new ScriptedUpstream().thenInParts(parts), off, a -> { }).run();
+        assertEquals(List.of(), off.progress);
+        assertEquals("One, two, three.", off.ends.getFirst().text());
     }
 
     @Test

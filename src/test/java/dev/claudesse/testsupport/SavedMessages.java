@@ -34,6 +34,22 @@ public final class SavedMessages {
                 + "; found " + saved);
     }
 
+    /** The saved assistant message once its status is the expected one and its text this one. */
+    public Saved awaitContent(String messageId, String status, String content, Duration timeout)
+            throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Saved saved = null;
+        while (System.nanoTime() < deadline) {
+            saved = find(messageId);
+            if (saved != null && saved.status().equals(status) && content.equals(saved.content())) {
+                return saved;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("message " + messageId + " was not saved as " + status + " with text \"" + content
+                + "\" within " + timeout + "; found " + saved);
+    }
+
     private Saved find(String messageId) throws SQLException {
         try (Connection connection = database.getConnection();
              PreparedStatement query = connection.prepareStatement(
