@@ -17,6 +17,7 @@ const ui = {
   options: $('options'), model: $('model'), effort: $('effort'), effortOption: $('effort-option'),
   think: $('think'), thinkOption: $('think-option'), search: $('search'), theme: $('theme'),
   announcer: $('announcer'), confirmDelete: $('confirm-delete'),
+  attach: $('attach'), fileInput: $('file-input'), chips: $('chips'), attachProblem: $('attach-problem'),
 };
 
 const state = {
@@ -56,11 +57,16 @@ function el(tag, className, text) {
 
 // ---------- messages ----------
 
-/** A question; `into` another node (a page of earlier messages being built) leaves the scroll alone. */
-function addUserMessage(text, into = ui.messages) {
+/**
+ * A question, with its files ({name, mediaType, url}) above its text: images as thumbnails that open the
+ * image, PDFs by name. `into` another node (a page of earlier messages being built) leaves the scroll alone.
+ */
+function addUserMessage(text, into = ui.messages, files = []) {
   ui.empty.hidden = true;
   const article = el('article', 'message user');
-  article.append(el('h2', 'visually-hidden', 'You said'), el('div', 'body', text));
+  article.append(el('h2', 'visually-hidden', 'You said'));
+  if (files.length) article.append(fileList(files));
+  article.append(el('div', 'body', text));
   into.append(article);
   if (into === ui.messages) scrollDown(true);
   return article;
@@ -221,9 +227,10 @@ function scrollDown(force) {
  * Starts a new answer to `question`, in `view` (a fresh assistant message unless retrying in place),
  * with the model, effort and thinking chosen in the composer (a retry keeps the ones first asked with).
  */
-function ask(question, view = addAssistantMessage(), choice = chosen(), regenerate = false) {
-  const current = { question, view, choice, regenerate, text: '', thinking: '', messageId: null, model: null };
+function ask(question, view = addAssistantMessage(), choice = chosen(), regenerate = false, attachments = []) {
+  const current = { question, view, choice, regenerate, attachments, text: '', thinking: '', messageId: null, model: null };
   current.answer = chat({
+    body: attachments.length ? { attachments } : undefined, // a regeneration resends the stored question's files
     message: regenerate ? undefined : question,
     regenerate: regenerate || undefined,
     conversationId: state.conversationId ?? undefined,
@@ -376,7 +383,7 @@ function handlers(current) {
 function retry(failed) {
   if (state.current) return;
   clearAnswer(failed.view);
-  ask(failed.question, failed.view, failed.choice ?? chosen(), Boolean(failed.regenerate));
+  ask(failed.question, failed.view, failed.choice ?? chosen(), Boolean(failed.regenerate), failed.attachments ?? []);
 }
 
 /** Empties an answer's place for a new answer streamed into it. */
@@ -707,7 +714,7 @@ async function openConversation(id, pending = null) {
   let stillStreaming = null;
   for (const m of conversation?.messages || []) {
     if (pending && m.id === pending.messageId) continue;
-    if (m.role === 'user') addUserMessage(textOf(m)).dataset.messageId = m.id;
+    if (m.role === 'user') addUserMessage(textOf(m), ui.messages, filesOf(m)).dataset.messageId = m.id;
     else if (m.role === 'assistant') {
       const view = savedAnswer(m);
       if (m.status === 'streaming' && !pending) stillStreaming = { messageId: m.id, view };
@@ -777,7 +784,7 @@ async function loadEarlier() {
   const skip = new Set([...ui.messages.querySelectorAll('article[data-message-id]')].map(a => a.dataset.messageId));
   for (const m of page.messages || []) {
     if (m.id && skip.has(m.id)) continue; // already shown (the conversation changed between the pages)
-    if (m.role === 'user') addUserMessage(textOf(m), older).dataset.messageId = m.id;
+    if (m.role === 'user') addUserMessage(textOf(m), older, filesOf(m)).dataset.messageId = m.id;
     else if (m.role === 'assistant') savedAnswer(m, older);
   }
   const m = ui.messages;
@@ -796,6 +803,37 @@ async function loadEarlier() {
     button.textContent = 'Earlier messages';
   }
   m.scrollTop = m.scrollHeight - fromBottom;
+}
+
+function fileList(files) {
+  const list = el('ul', 'files');
+  list.setAttribute('aria-label', files.length === 1 ? 'Attached file' : `${files.length} attached files`);
+  for (const file of files) {
+    const link = el('a', 'file-link');
+    link.href = file.url;
+    if (file.mediaType.startsWith('image/')) {
+      link.target = '_blank';
+      link.rel = 'noopener';
+      const image = el('img', 'thumb');
+      image.src = file.url;
+      image.alt = file.name; // the link's name: the file's
+      image.loading = 'lazy';
+      link.append(image);
+    } else {
+      link.download = file.name; // a PDF is saved, never shown on this page's origin
+      link.append(el('span', 'file-kind', 'PDF'), el('span', 'file-name', file.name));
+    }
+    const item = el('li');
+    item.append(link);
+    list.append(item);
+  }
+  return list;
+}
+
+/** A saved question's files, as GET api/conversations/{id} lists them (URLs relative to the page). */
+function filesOf(m) {
+  return (Array.isArray(m.attachments) ? m.attachments : []).filter(f => f && typeof f.name === 'string'
+    && typeof f.mediaType === 'string' && typeof f.url === 'string' && f.url.startsWith('api/conversations/'));
 }
 
 /** A message's text: the server sends `text`; `content` is accepted too. */
@@ -930,14 +968,156 @@ ui.think.addEventListener('change', saveChoice);
 
 // ---------- composer and controls ----------
 
-ui.form.addEventListener('submit', event => {
+// ---------- files to send ----------
+
+// What the server takes by default (CLAUDE_SSE_MAX_ATTACHMENTS, CLAUDE_SSE_MAX_ATTACHMENT_BYTES, and the 1 MiB
+// body once base64 has grown the files by a third). Checked here so a refused file is said at once; the
+// server checks again and its refusal shows in place of the answer.
+const FILE_TYPES = new Map([['image/png', 'PNG'], ['image/jpeg', 'JPEG'], ['image/gif', 'GIF'], ['image/webp', 'WebP'],
+  ['application/pdf', 'PDF']]);
+const MAX_FILES = 10;
+const MAX_FILE_BYTES = 750_000;
+const MAX_TOTAL_BYTES = 750_000;
+const toSend = []; // {file, name, url}: the chips shown above the message box
+
+const formatSize = bytes => (bytes < 1000 ? `${bytes} B` : `${Math.round(bytes / 1000)} KB`);
+
+/** Adds the files that can be sent as chips; says plainly why any other one is not added. */
+function addFiles(files) {
+  const problems = [];
+  for (const file of files) {
+    const name = file.name || `pasted.${(FILE_TYPES.get(file.type) || 'file').toLowerCase()}`;
+    const total = toSend.reduce((sum, f) => sum + f.file.size, 0);
+    if (!FILE_TYPES.has(file.type)) {
+      problems.push(`“${name}” was not added: only images (PNG, JPEG, GIF, WebP) and PDFs can be sent.`);
+    } else if (file.size > MAX_FILE_BYTES) {
+      problems.push(`“${name}” was not added: it has ${formatSize(file.size)}, and a file may have at most ${formatSize(MAX_FILE_BYTES)}.`);
+    } else if (toSend.length >= MAX_FILES) {
+      problems.push(`“${name}” was not added: a message may carry at most ${MAX_FILES} files.`);
+    } else if (total + file.size > MAX_TOTAL_BYTES) {
+      problems.push(`“${name}” was not added: the files of one message may have at most ${formatSize(MAX_TOTAL_BYTES)} in all.`);
+    } else if (file.size === 0) {
+      problems.push(`“${name}” was not added: it is empty.`);
+    } else {
+      toSend.push({ file, name, url: file.type.startsWith('image/') ? URL.createObjectURL(file) : null });
+      announce(`Attached ${name}`);
+    }
+  }
+  ui.attachProblem.textContent = problems.join(' ');
+  ui.attachProblem.hidden = problems.length === 0;
+  showChips();
+}
+
+function showChips() {
+  ui.chips.replaceChildren(...toSend.map((f, i) => {
+    const chip = el('li', 'chip');
+    if (f.url) {
+      const thumb = el('img', 'chip-thumb');
+      thumb.src = f.url;
+      thumb.alt = '';
+      chip.append(thumb);
+    } else {
+      chip.append(el('span', 'file-kind', FILE_TYPES.get(f.file.type)));
+    }
+    chip.append(el('span', 'chip-name', f.name), el('span', 'chip-size', formatSize(f.file.size)));
+    chip.title = f.name;
+    const remove = el('button', 'chip-remove', '×');
+    remove.type = 'button';
+    remove.setAttribute('aria-label', `Remove ${f.name}`);
+    remove.addEventListener('click', () => removeFile(i));
+    chip.append(remove);
+    return chip;
+  }));
+  ui.chips.hidden = toSend.length === 0;
+}
+
+/** Removes a chip; the focus goes to the chip now in its place (or the one before), else the message box. */
+function removeFile(index) {
+  const [gone] = toSend.splice(index, 1);
+  if (gone?.url) URL.revokeObjectURL(gone.url);
+  ui.attachProblem.hidden = true;
+  showChips();
+  announce(`Removed ${gone?.name ?? 'the file'}`);
+  const buttons = ui.chips.querySelectorAll('.chip-remove');
+  (buttons[Math.min(index, buttons.length - 1)] ?? ui.input).focus();
+}
+
+/** A file's bytes as base64, as api/chat's attachments take them. */
+function base64Of(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).slice(String(reader.result).indexOf(',') + 1));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+ui.attach.addEventListener('click', () => ui.fileInput.click());
+ui.fileInput.addEventListener('change', () => {
+  addFiles([...ui.fileInput.files]);
+  ui.fileInput.value = ''; // the same file may be chosen again after its chip was removed
+});
+ui.input.addEventListener('paste', event => {
+  const files = [...(event.clipboardData?.files || [])];
+  if (!files.length) return;
+  // A copied picture may come with text (its address, say): the files are taken, the text only when alone.
+  if (!event.clipboardData.types.includes('text/plain')) event.preventDefault();
+  addFiles(files);
+});
+// Files dropped anywhere on the chat are attached (a browser would otherwise open them in place of the page).
+const chatArea = document.querySelector('.chat');
+const dragsFiles = event => [...(event.dataTransfer?.types || [])].includes('Files');
+chatArea.addEventListener('dragover', event => {
+  if (!dragsFiles(event)) return;
+  event.preventDefault();
+  ui.form.classList.add('dropping');
+});
+chatArea.addEventListener('dragleave', event => {
+  if (!chatArea.contains(event.relatedTarget)) ui.form.classList.remove('dropping');
+});
+chatArea.addEventListener('drop', event => {
+  ui.form.classList.remove('dropping');
+  if (!dragsFiles(event) && !event.dataTransfer?.files?.length) return;
+  event.preventDefault();
+  addFiles([...event.dataTransfer.files]);
+});
+
+let reading = false;
+ui.form.addEventListener('submit', async event => {
   event.preventDefault();
   const question = ui.input.value;
-  if (!question.trim() || state.current) return;
+  if (state.current || reading) return;
+  if (!question.trim()) {
+    if (toSend.length) {
+      ui.attachProblem.textContent = 'Write a message to send with the files.';
+      ui.attachProblem.hidden = false;
+    }
+    return;
+  }
+  const files = toSend.splice(0);
+  let attachments = [];
+  if (files.length) {
+    reading = true;
+    try {
+      attachments = await Promise.all(files.map(async f => ({ name: f.name, mediaType: f.file.type, data: await base64Of(f.file) })));
+    } catch {
+      toSend.unshift(...files);
+      ui.attachProblem.textContent = 'A file could not be read; remove it and attach it again.';
+      ui.attachProblem.hidden = false;
+      return;
+    } finally {
+      reading = false;
+    }
+  }
   ui.input.value = '';
   fitInput();
-  addUserMessage(question);
-  ask(question);
+  ui.attachProblem.hidden = true;
+  showChips();
+  // The transcript shows what was sent from the files in hand (object URLs; a PDF's is made for its link).
+  addUserMessage(question, ui.messages, files.map(f => ({
+    name: f.name, mediaType: f.file.type, url: f.url ?? URL.createObjectURL(f.file),
+  })));
+  ask(question, addAssistantMessage(), chosen(), false, attachments);
 });
 
 ui.input.addEventListener('keydown', event => {

@@ -9,6 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
 import { BASE, control, lastClaudeRequest, waitFor } from './support.mjs';
 
 const { chromium } = await import(pathToFileURL(join(process.env.PLAYWRIGHT_CORE, 'index.mjs')).href);
@@ -66,6 +67,46 @@ async function audit(page, state) {
 }
 
 const titles = page => page.locator('#conversation-list .conversation-title').allTextContents();
+
+/** A 96×64 PNG of colour bands (so thumbnails show something), made here with zlib. */
+function picture() {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([length, Buffer.from(type), data, crc]);
+  };
+  const [width, height] = [96, 64];
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + 3 * width);
+    for (let x = 0; x < width; x++) row.set([165, 74 + Math.floor(x * 1.5), Math.floor(y * 3)], 1 + 3 * x);
+    rows.push(row);
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+const PIXEL = picture().toString('base64');
+const pngFile = name => ({ name, mimeType: 'image/png', buffer: Buffer.from(PIXEL, 'base64') });
+const pdfFile = name => ({ name, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+
+/** Hands files to the page as a paste into the message box, or a drop on the chat (Chromium builds both events). */
+async function pasteOrDrop(page, how, name, mediaType, base64) {
+  await page.evaluate(({ how, name, mediaType, base64 }) => {
+    const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], name, { type: mediaType }));
+    const event = how === 'paste'
+      ? new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })
+      : new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+    document.getElementById(how === 'paste' ? 'input' : 'messages').dispatchEvent(event);
+  }, { how, name, mediaType, base64 });
+}
 
 /** A conversation started on the page, answered in full; back to a new chat afterwards. */
 async function converse(page, question) {
@@ -225,6 +266,14 @@ test('an answer and each code block are copied with one click; thinking is colla
   assert.notEqual(await thinking.getAttribute('open'), null);
   assert.match(await thinking.locator('.thinking-text').textContent(), /17 × 20 = 340/);
   await shot(page, 'ux-09-thinking.png');
+  await page.selectOption('#theme', 'dark');
+  await shot(page, 'ux-09-thinking-dark.png');
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(300);
+  assert.ok(await thinking.locator('.thinking-text').isVisible());
+  await shot(page, 'ux-09-thinking-dark-phone.png');
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.selectOption('#theme', 'system');
   await page.evaluate(() => localStorage.removeItem('claude-sse.choice'));
   assert.deepEqual(problems, []);
   await page.close();
@@ -263,14 +312,14 @@ test('keyboard: every control is reached with Tab and shows its focus; screen re
     reached.add(focus.id);
   }
   for (const id of ['new-chat', 'search', 'conversation', 'item-action rename', 'item-action delete', 'theme',
-    'messages', 'copy copy-answer', 'regenerate', 'input']) {
+    'messages', 'copy copy-answer', 'regenerate', 'attach', 'input']) {
     assert.ok(reached.has(id), `${id} not reached by Tab: ${[...reached].join(', ')}`);
   }
   assert.deepEqual(problems, []);
   await page.close();
 });
 
-test('axe-core finds no serious or critical violation: empty, streaming, answered, error, dark, phone', async () => {
+test('axe-core finds no serious or critical violation: empty, streaming, answered, chips, attachments, error, dark, phone', async () => {
   const { page, problems } = await open();
   const found = [];
   found.push(...await audit(page, 'empty'));
@@ -282,6 +331,15 @@ test('axe-core finds no serious or critical violation: empty, streaming, answere
   await control('gates/axe/open', {});
   await finished(page);
   found.push(...await audit(page, 'answered'));
+
+  await page.setInputFiles('#file-input', [pngFile('audited.png'), pdfFile('audited.pdf')]);
+  await page.locator('.chip').nth(1).waitFor();
+  found.push(...await audit(page, 'chips'));
+  await control('enqueue', { transcript: 'plain_text' });
+  await ask(page, 'What do these show?');
+  await finished(page);
+  await page.locator('article.user img.thumb').last().waitFor();
+  found.push(...await audit(page, 'attachments sent'));
 
   await control('enqueue', { error: { status: 400, type: 'invalid_request_error', message: 'This request is not one Claude takes' } });
   await ask(page, 'This one fails');
@@ -350,6 +408,103 @@ test('Regenerate replaces the last answer with a new streaming one, also after a
   assert.equal(await lastAnswer(page).locator('.body').textContent(), longText);
   assert.equal(await page.locator(`article[data-message-id="${replaced}"]`).count(), 0);
   assert.equal(await page.locator('button.regenerate:visible').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('images and PDFs are attached by button, paste and drop, shown as chips the keyboard removes, sent, and shown again after a reload', async () => {
+  const { page, problems } = await open();
+  // The button opens the file picker; Playwright hands the picker's files straight to its input.
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.focus('#attach').then(() => page.keyboard.press('Enter'))]);
+  assert.equal(chooser.isMultiple(), true);
+  await chooser.setFiles([pngFile('red pixel.png'), pdfFile('paper.pdf'), pngFile('extra.png')]);
+  await page.locator('.chip').nth(2).waitFor();
+  assert.deepEqual(await page.locator('.chip-name').allTextContents(), ['red pixel.png', 'paper.pdf', 'extra.png']);
+  assert.equal(await page.locator('.chip img.chip-thumb').count(), 2);
+  assert.equal(await page.locator('.chip .file-kind').textContent(), 'PDF');
+
+  // A refused file is said at once, and not added.
+  await page.setInputFiles('#file-input', [{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') },
+    { name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(800_000) }]);
+  const problem = page.locator('#attach-problem');
+  await problem.waitFor();
+  assert.match(await problem.textContent(), /“notes\.txt” was not added: only images \(PNG, JPEG, GIF, WebP\) and PDFs can be sent\./);
+  assert.match(await problem.textContent(), /“huge\.png” was not added: it has 800 KB, and a file may have at most 750 KB\./);
+  assert.equal(await problem.getAttribute('role'), 'alert');
+  assert.equal(await page.locator('.chip').count(), 3);
+  await shot(page, 'ux-13-chips-refused.png');
+
+  // From the message box, Shift+Tab reaches Attach, then the last chip's remove button, with a visible focus;
+  // Enter removes that chip and the focus stays on the chips.
+  await page.focus('#input');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'attach');
+  await page.keyboard.press('Shift+Tab');
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    const style = getComputedStyle(e);
+    return { label: e.getAttribute('aria-label'), outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+  });
+  assert.deepEqual(await focused(), { label: 'Remove extra.png', outline: true });
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await page.locator('.chip-name').allTextContents(), ['red pixel.png', 'paper.pdf']);
+  assert.deepEqual(await focused(), { label: 'Remove paper.pdf', outline: true });
+  assert.equal(await problem.isHidden(), true);
+
+  // Pasted into the message box, dropped on the chat.
+  await pasteOrDrop(page, 'paste', 'pasted.png', 'image/png', PIXEL);
+  await pasteOrDrop(page, 'drop', 'dropped.pdf', 'application/pdf', Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'));
+  assert.deepEqual(await page.locator('.chip-name').allTextContents(), ['red pixel.png', 'paper.pdf', 'pasted.png', 'dropped.pdf']);
+
+  // Files without words are not sent.
+  await page.press('#input', 'Enter');
+  assert.equal(await problem.textContent(), 'Write a message to send with the files.');
+  assert.equal(await page.locator('article.user').count(), 0);
+
+  for (const [theme, width] of [['light', null], ['dark', null], ['dark', PHONE], ['light', PHONE]]) {
+    await page.selectOption('#theme', theme).catch(() => page.evaluate(t => { localStorage.setItem('claude-sse.theme', t); document.documentElement.dataset.theme = t; }, theme));
+    if (width) await page.setViewportSize(width);
+    await page.waitForTimeout(200);
+    await shot(page, `ux-14-chips-${theme}${width ? '-phone' : ''}.png`);
+    await page.setViewportSize({ width: 1100, height: 760 });
+  }
+  await page.selectOption('#theme', 'system');
+
+  await control('enqueue', { transcript: 'plain_text' });
+  await ask(page, 'What are these?');
+  await finished(page);
+  assert.equal(await page.locator('.chip').count(), 0, 'the chips went with the message');
+  const sent = (await lastClaudeRequest()).messages.at(-1).content;
+  assert.deepEqual(sent.map(b => [b.type, b.source?.media_type ?? null]), [['image', 'image/png'],
+    ['document', 'application/pdf'], ['image', 'image/png'], ['document', 'application/pdf'], ['text', null]]);
+  assert.equal(sent[0].source.data, PIXEL);
+  assert.equal(sent.at(-1).text, 'What are these?');
+
+  const question = page.locator('article.user').last();
+  assert.deepEqual(await question.locator('img.thumb').evaluateAll(images => images.map(i => i.alt)), ['red pixel.png', 'pasted.png']);
+  assert.deepEqual(await question.locator('.file-name').allTextContents(), ['paper.pdf', 'dropped.pdf']);
+  await shot(page, 'ux-15-sent-light.png');
+
+  // After a reload the saved conversation shows them again, from the server.
+  await page.reload();
+  const reloaded = page.locator('article.user').last();
+  await reloaded.locator('img.thumb').nth(1).waitFor();
+  await waitFor(() => reloaded.locator('img.thumb').evaluateAll(images => images.every(i => i.complete && i.naturalWidth === 96)),
+    'the thumbnails loaded from the server');
+  assert.match(await reloaded.locator('img.thumb').first().getAttribute('src'), /^api\/conversations\/[^/]+\/attachments\/[^/]+\/0$/);
+  assert.deepEqual(await reloaded.locator('.file-name').allTextContents(), ['paper.pdf', 'dropped.pdf']);
+  const pdf = await page.request.get(new URL(await reloaded.locator('a[download]').first().getAttribute('href'), page.url()).href);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.match(pdf.headers()['content-disposition'], /^attachment;/);
+  await shot(page, 'ux-16-reloaded-light.png');
+  await page.selectOption('#theme', 'dark');
+  await shot(page, 'ux-17-reloaded-dark.png');
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(300);
+  await shot(page, 'ux-18-reloaded-dark-phone.png');
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.selectOption('#theme', 'system');
+  await page.evaluate(() => localStorage.removeItem('claude-sse.theme'));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -479,6 +479,14 @@ test('a refusal is shown plainly, as it happens and when the conversation is ope
   await waitFor(async () => (await reopened.locator('.meta .model').textContent()) === opusName, 'the saved answer to name its model');
   assert.match(await reopened.locator('.meta .model').getAttribute('title'), new RegExp(`^${OPUS}`));
   await shot(page, '17-refusal-reopened.png');
+  // Plain in the dark theme and at phone width too.
+  await page.selectOption('#theme', 'dark');
+  await shot(page, '17-refusal-reopened-dark.png');
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.waitForTimeout(300);
+  assert.ok(await reopened.locator('.refusal').isVisible());
+  await shot(page, '17-refusal-reopened-dark-phone.png');
+  await page.evaluate(() => localStorage.removeItem('claude-sse.theme'));
   await page.evaluate(() => localStorage.removeItem('claude-sse.choice'));
   assert.deepEqual(problems, []);
   await page.close();

@@ -12,6 +12,7 @@ public record Message(String role, String text, List<Attachment> attachments) {
     }
 
     public static Message of(Turn turn) {
-        return new Message(turn.role(), turn.text(), List.of());
+        return new Message(turn.role(), turn.text(),
+                turn.files().stream().map(file -> Attachment.of(file.mediaType(), file.bytes())).toList());
     }
 }

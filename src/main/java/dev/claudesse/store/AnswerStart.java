@@ -1,6 +1,7 @@
 package dev.claudesse.store;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What is saved before Claude is called: the user's message and the assistant row in status streaming.
@@ -9,11 +10,23 @@ import java.time.Instant;
  * null for a new question; otherwise the question is asked again and its answer replaces an earlier one.
  * A regeneration with a null userText asks the stored question of the answer it replaces again (the
  * product's "regenerate": true); it is refused (NothingToRegenerateException) when the conversation has
- * no answer or its latest answer is still streaming.
+ * no answer or its latest answer is still streaming. files are saved with the question (the product's
+ * api/chat); a regeneration without a text of its own copies the files of the question it asks again.
  */
 public record AnswerStart(String owner, String conversationId, String userMessageId, String assistantMessageId,
                           String userText, String model, Instant createdAt, boolean createIfAbsent,
-                          Regeneration regenerating) {
+                          Regeneration regenerating, List<AttachmentData> files) {
+
+    public AnswerStart {
+        files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    public AnswerStart(String owner, String conversationId, String userMessageId, String assistantMessageId,
+                       String userText, String model, Instant createdAt, boolean createIfAbsent,
+                       Regeneration regenerating) {
+        this(owner, conversationId, userMessageId, assistantMessageId, userText, model, createdAt, createIfAbsent,
+                regenerating, List.of());
+    }
 
     public AnswerStart(String owner, String conversationId, String userMessageId, String assistantMessageId,
                        String userText, String model, Instant createdAt) {

@@ -36,7 +36,13 @@ public interface ConversationArchive {
         return findConversation(owner, conversationId, MESSAGES_PAGE, null);
     }
 
-    /** Deletes the conversation and its messages; false when absent or someone else's. */
+    /**
+     * A file saved with a question of the owner's conversation: the message's file at position (0, 1, …);
+     * empty when absent, or when the conversation is someone else's or does not hold that message.
+     */
+    Optional<AttachmentData> findAttachment(String owner, String conversationId, String messageId, int position);
+
+    /** Deletes the conversation, its messages and their files; false when absent or someone else's. */
     boolean deleteConversation(String owner, String conversationId);
 
     int MAX_PAGE = 100;

@@ -3,6 +3,7 @@ package dev.claudesse.store;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the earlier turns sent to Claude as context, from a conversation's messages read newest first.
@@ -18,6 +19,8 @@ final class HistoryCollector {
 
     private final long budgetChars;
     private final List<Turn> newestFirst = new ArrayList<>();
+    /** The message id of each kept question, newest first (null when the caller gave none). */
+    private final List<String> questionIds = new ArrayList<>();
     private long usedChars;
     private String pendingAnswer;
     private boolean full;
@@ -29,6 +32,11 @@ final class HistoryCollector {
 
     /** Takes the next older message; returns false once the budget is full and older ones are not needed. */
     boolean offer(String role, String text) {
+        return offer(role, text, null);
+    }
+
+    /** offer(role, text), remembering a question's id so its files can be sent with it (see turns(files)). */
+    boolean offer(String role, String text, String id) {
         if (full) {
             return false;
         }
@@ -36,7 +44,7 @@ final class HistoryCollector {
             pendingAnswer = text == null || text.isBlank() ? null : text;
         } else if ("user".equals(role)) {
             if (pendingAnswer != null) {
-                addPair(text == null ? "" : text, pendingAnswer);
+                addPair(text == null ? "" : text, pendingAnswer, id);
             }
             pendingAnswer = null;
         }
@@ -60,7 +68,7 @@ final class HistoryCollector {
         return budgetChars - usedChars;
     }
 
-    private void addPair(String question, String answer) {
+    private void addPair(String question, String answer, String id) {
         long size = (long) question.length() + answer.length();
         if (usedChars + size > budgetChars) {
             full = true;
@@ -69,6 +77,24 @@ final class HistoryCollector {
         usedChars += size;
         newestFirst.add(new Turn("assistant", answer));
         newestFirst.add(new Turn("user", question));
+        questionIds.add(id);
+    }
+
+    /** The ids of the kept questions, newest first. */
+    List<String> questionIds() {
+        return List.copyOf(questionIds.stream().filter(java.util.Objects::nonNull).toList());
+    }
+
+    /** The kept turns, oldest first, each question with its files from filesById (absent: none). */
+    List<Turn> turns(Map<String, List<AttachmentData>> filesById) {
+        List<Turn> turns = new ArrayList<>(newestFirst.size());
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            Turn turn = newestFirst.get(i);
+            String id = turn.role().equals("user") ? questionIds.get(i / 2) : null;
+            List<AttachmentData> files = id == null ? null : filesById.get(id);
+            turns.add(files == null ? turn : new Turn(turn.role(), turn.text(), files));
+        }
+        return List.copyOf(turns);
     }
 
     /** The kept turns, oldest first. */

@@ -16,8 +16,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,17 +32,23 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
 
     /**
      * Settings of the store; historyChars is the budget of the context sent to Claude (tokens * 4);
-     * maxMessages and maxBytes (UTF-8 bytes of text and thinking) limit one conversation.
+     * maxMessages and maxBytes (UTF-8 bytes of text and thinking, plus the bytes of attached files) limit
+     * one conversation; historyFiles and historyFileBytes are the most files, and bytes of files, of earlier
+     * questions sent to Claude again.
      */
     public record Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait,
-                          int maxMessages, long maxBytes, String node, Duration progressInterval) {
+                          int maxMessages, long maxBytes, String node, int historyFiles, long historyFileBytes,
+                          Duration progressInterval) {
         public static final int DEFAULT_MAX_MESSAGES = 1000;
         public static final long DEFAULT_MAX_BYTES = 8L * 1024 * 1024;
+        public static final int DEFAULT_HISTORY_FILES = 10;
+        /** What the default body limit (1 MiB) carries once base64 has grown it by a third. */
+        public static final long DEFAULT_HISTORY_FILE_BYTES = 786_432;
         public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
         public Options(Path dataDir, long historyChars, FinishRetry retry, Duration closeWait) {
             this(dataDir, historyChars, retry, closeWait, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_BYTES, null,
-                    DEFAULT_PROGRESS_INTERVAL);
+                    DEFAULT_HISTORY_FILES, DEFAULT_HISTORY_FILE_BYTES, DEFAULT_PROGRESS_INTERVAL);
         }
 
         public static Options defaults(Path dataDir) {
@@ -48,11 +56,13 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         }
 
         public Options withHistoryChars(long chars) {
-            return new Options(dataDir, chars, retry, closeWait, maxMessages, maxBytes, node, progressInterval);
+            return new Options(dataDir, chars, retry, closeWait, maxMessages, maxBytes, node, historyFiles,
+                    historyFileBytes, progressInterval);
         }
 
         public Options withRetry(FinishRetry policy) {
-            return new Options(dataDir, historyChars, policy, closeWait, maxMessages, maxBytes, node, progressInterval);
+            return new Options(dataDir, historyChars, policy, closeWait, maxMessages, maxBytes, node, historyFiles,
+                    historyFileBytes, progressInterval);
         }
 
         /** messages at least 2 (a question and its answer), bytes at least 1. */
@@ -60,7 +70,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             if (messages < 2 || bytes < 1) {
                 throw new IllegalArgumentException("a conversation must hold at least 2 messages and 1 byte");
             }
-            return new Options(dataDir, historyChars, retry, closeWait, messages, bytes, node, progressInterval);
+            return new Options(dataDir, historyChars, retry, closeWait, messages, bytes, node, historyFiles,
+                    historyFileBytes, progressInterval);
         }
 
         /**
@@ -68,12 +79,26 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
          * startup sweep then marks only answers whose id starts with "NAME-": the other nodes' are not ours.
          */
         public Options withNode(String name) {
-            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, name, progressInterval);
+            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, name, historyFiles,
+                    historyFileBytes, progressInterval);
+        }
+
+        /**
+         * The most files, and bytes of files, of earlier questions resent to Claude, the newest first (0: none).
+         * The bytes keep what one answer holds in memory near what one request body may bring.
+         */
+        public Options withHistoryFiles(int files, long bytes) {
+            if (files < 0 || bytes < 0) {
+                throw new IllegalArgumentException("history files must not be negative");
+            }
+            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, node, files, bytes,
+                    progressInterval);
         }
 
         /** How often running answers' text is saved (CLAUDE_SSE_PROGRESS_SECONDS); zero: only at their end. */
         public Options withProgressInterval(Duration every) {
-            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, node, every);
+            return new Options(dataDir, historyChars, retry, closeWait, maxMessages, maxBytes, node, historyFiles,
+                    historyFileBytes, every);
         }
     }
 
@@ -158,10 +183,12 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         int position = 0;
         String replaced = null;
         String question = start.userText();
-        long incoming = utf8Length(question);
+        List<AttachmentData> files = start.files();
+        long incoming = utf8Length(question) + size(files);
         if (incoming > options.maxBytes()) {
             throw new ConversationFullException("The message has " + incoming + " bytes; a conversation holds at"
-                    + " most " + options.maxBytes() + ". Send a shorter message.", true);
+                    + " most " + options.maxBytes() + ". Send a shorter message"
+                    + (files.isEmpty() ? "" : " or smaller files") + ".", true);
         }
         if (conversationId == null || (start.createIfAbsent() && !exists(connection, conversationId))) {
             conversationId = conversationId == null ? UUID.randomUUID().toString() : conversationId;
@@ -171,8 +198,10 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         } else {
             lockOwnConversation(connection, start.owner(), conversationId);
             if (question == null && start.regenerating() != null) {
-                question = latestQuestion(connection, conversationId);
-                incoming = utf8Length(question);
+                Asked asked = latestQuestion(connection, conversationId);
+                question = asked.text();
+                files = files(connection, List.of(asked.id())).getOrDefault(asked.id(), List.of());
+                incoming = utf8Length(question) + size(files);
             }
             checkRoom(connection, conversationId, incoming);
             position = nextPosition(connection, conversationId);
@@ -186,10 +215,16 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         Sql.update(connection, "INSERT INTO messages (id, conversation_id, position, role, content, model, status,"
                         + " created_at, finished_at) VALUES (?, ?, ?, 'user', ?, ?, 'complete', ?, ?)",
                 start.userMessageId(), conversationId, position, nonNull(question), start.model(), now, now);
+        for (int i = 0; i < files.size(); i++) {
+            AttachmentData file = files.get(i);
+            Sql.update(connection, "INSERT INTO message_attachments (message_id, position, conversation_id, name,"
+                            + " media_type, byte_count, data) VALUES (?, ?, ?, ?, ?, ?, ?)", start.userMessageId(), i,
+                    conversationId, file.name(), file.mediaType(), (long) file.bytes().length, file.bytes());
+        }
         Sql.update(connection, "INSERT INTO messages (id, conversation_id, position, role, content, model, status,"
                         + " created_at, replaces) VALUES (?, ?, ?, 'assistant', '', ?, 'streaming', ?, ?)",
                 start.assistantMessageId(), conversationId, position + 1, start.model(), now, replaced);
-        return new Started(conversationId, history, question);
+        return new Started(conversationId, history, question, files);
     }
 
     /**
@@ -197,8 +232,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
      * (read under the conversation's lock, so it is the question the answer replaced belonged to).
      * Refused when there is no answer, or when that answer is still streaming.
      */
-    private static String latestQuestion(Connection connection, String conversationId) throws SQLException {
-        try (PreparedStatement query = Sql.prepare(connection, "SELECT a.status, q.content FROM messages a"
+    private static Asked latestQuestion(Connection connection, String conversationId) throws SQLException {
+        try (PreparedStatement query = Sql.prepare(connection, "SELECT a.status, q.content, q.id FROM messages a"
                         + " JOIN messages q ON q.conversation_id = a.conversation_id AND q.position = a.position - 1"
                         + " WHERE a.conversation_id = ? AND a.role = 'assistant' AND a.superseded_by IS NULL"
                         + " ORDER BY a.position DESC LIMIT 1", conversationId);
@@ -210,7 +245,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                 throw new NothingToRegenerateException("The latest answer is still streaming; stop it or wait for"
                         + " it to end before regenerating it.", true);
             }
-            return Sql.text(rows, 2);
+            return new Asked(Sql.text(rows, 2), Sql.text(rows, 3));
         }
     }
 
@@ -238,6 +273,10 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     }
 
     private record Placed(String id, int position) {
+    }
+
+    /** A stored question: its text and its message's id (whose files a regeneration copies). */
+    private record Asked(String text, String id) {
     }
 
     private static Placed placed(Connection connection, String sql, Object... parameters) throws SQLException {
@@ -283,8 +322,9 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
     private void checkRoom(Connection connection, String conversationId, long incoming)
             throws SQLException, ConversationFullException {
         try (PreparedStatement query = Sql.prepare(connection, "SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH(content)"
-                + " + COALESCE(OCTET_LENGTH(thinking), 0)), 0) FROM messages WHERE conversation_id = ?",
-                conversationId);
+                + " + COALESCE(OCTET_LENGTH(thinking), 0)), 0) + (SELECT COALESCE(SUM(byte_count), 0)"
+                + " FROM message_attachments WHERE conversation_id = ?) FROM messages WHERE conversation_id = ?",
+                conversationId, conversationId);
              ResultSet rows = query.executeQuery()) {
             rows.next();
             long messages = rows.getLong(1);
@@ -295,7 +335,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             }
             if (bytes + incoming > options.maxBytes()) {
                 throw new ConversationFullException("This conversation has reached its limit of "
-                        + options.maxBytes() + " bytes of text. Start a new conversation.", false);
+                        + options.maxBytes() + " bytes of text and files. Start a new conversation.", false);
             }
         }
     }
@@ -312,7 +352,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         while (true) {
             int read = 0;
             try (PreparedStatement query = Sql.prepare(connection, "SELECT position, role,"
-                            + " CASE WHEN CHAR_LENGTH(content) <= ? THEN content END FROM messages"
+                            + " CASE WHEN CHAR_LENGTH(content) <= ? THEN content END, id FROM messages"
                             + " WHERE conversation_id = ? AND position < ? AND superseded_by IS NULL"
                             + " ORDER BY position DESC LIMIT ?",
                     2 * collector.remainingChars(), conversationId, next, HISTORY_BATCH);
@@ -322,15 +362,88 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                     next = rows.getInt(1);
                     String role = Sql.text(rows, 2);
                     String text = Sql.text(rows, 3);
-                    if (!(text == null ? collector.offerTooLong(role) : collector.offer(role, text))) {
-                        return collector.turns();
+                    boolean more = text == null ? collector.offerTooLong(role)
+                            : collector.offer(role, text, Sql.text(rows, 4));
+                    if (!more) {
+                        return withFiles(connection, collector);
                     }
                 }
             }
             if (read < HISTORY_BATCH) {
-                return collector.turns();
+                return withFiles(connection, collector);
             }
         }
+    }
+
+    /**
+     * The kept turns with the files of their questions, the newest within historyFiles and historyFileBytes:
+     * Claude needs an earlier image to go on talking about it, but each one costs tokens on every turn, Claude
+     * takes a bounded number of images per request, and an answer holds its request in memory while it runs.
+     * Older files are not sent again (their question's text is).
+     */
+    private List<Turn> withFiles(Connection connection, HistoryCollector collector) throws SQLException {
+        Map<String, List<AttachmentInfo>> listed = infos(connection, collector.questionIds());
+        List<String> wanted = new ArrayList<>();
+        int files = options.historyFiles();
+        long bytes = options.historyFileBytes();
+        for (String id : collector.questionIds()) { // newest first
+            List<AttachmentInfo> its = listed.getOrDefault(id, List.of());
+            long size = its.stream().mapToLong(AttachmentInfo::size).sum();
+            if (its.isEmpty()) {
+                continue;
+            }
+            if (its.size() > files || size > bytes) {
+                break; // a question's files go together or not at all, and older ones not past a newer one left out
+            }
+            files -= its.size();
+            bytes -= size;
+            wanted.add(id);
+        }
+        return collector.turns(files(connection, wanted));
+    }
+
+    private static long size(List<AttachmentData> files) {
+        return files.stream().mapToLong(file -> file.bytes().length).sum();
+    }
+
+    /** The files of these messages, with their bytes, in order; messages without files are absent. */
+    private static Map<String, List<AttachmentData>> files(Connection connection, List<String> messageIds)
+            throws SQLException {
+        return byMessage(connection, "name, media_type, data", messageIds,
+                rows -> new AttachmentData(Sql.text(rows, 2), Sql.text(rows, 3), rows.getBytes(4)));
+    }
+
+    /** What is listed of the files of these messages (no bytes read); messages without files are absent. */
+    private static Map<String, List<AttachmentInfo>> infos(Connection connection, List<String> messageIds)
+            throws SQLException {
+        return byMessage(connection, "position, name, media_type, byte_count", messageIds,
+                rows -> new AttachmentInfo(rows.getInt(2), Sql.text(rows, 3), Sql.text(rows, 4), rows.getLong(5)));
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    /** Rows of message_attachments (columns after message_id) by message, each message's in order. */
+    private static <T> Map<String, List<T>> byMessage(Connection connection, String columns, List<String> messageIds,
+                                                      Row<T> row) throws SQLException {
+        Map<String, List<T>> found = new HashMap<>();
+        if (messageIds.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement query = Sql.prepare(connection, "SELECT message_id, " + columns
+                        + " FROM message_attachments WHERE message_id IN (" + marks(messageIds.size()) + ")"
+                        + " ORDER BY message_id, position", messageIds.toArray());
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                found.computeIfAbsent(Sql.text(rows, 1), id -> new ArrayList<>()).add(row.read(rows));
+            }
+        }
+        return found;
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     static long utf8Length(String text) {
@@ -594,6 +707,7 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
             boolean more = newestFirst.size() > size;
             List<StoredMessage> page = new ArrayList<>(newestFirst.subList(0, Math.min(size, newestFirst.size())));
             Collections.reverse(page);
+            listFiles(connection, page);
             String nextCursor = more ? Integer.toString(page.getFirst().position()) : null;
             try (PreparedStatement totals = Sql.prepare(connection, "SELECT COALESCE(SUM(cost), 0), COUNT(CASE"
                             + " WHEN cost_estimated OR (cost IS NULL AND input_tokens + output_tokens"
@@ -606,6 +720,29 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
                         instant(rows, 4), sums.getBigDecimal(1), sums.getLong(2) > 0, sums.getInt(3),
                         List.copyOf(page), nextCursor));
             }
+        }
+    }
+
+    /** Puts each question's files (without their bytes) into the page. */
+    private static void listFiles(Connection connection, List<StoredMessage> page) throws SQLException {
+        List<String> questions = page.stream().filter(m -> m.role().equals("user")).map(StoredMessage::id).toList();
+        Map<String, List<AttachmentInfo>> infos = infos(connection, questions);
+        page.replaceAll(m -> infos.containsKey(m.id()) ? m.withAttachments(infos.get(m.id())) : m);
+    }
+
+    @Override
+    public Optional<AttachmentData> findAttachment(String owner, String conversationId, String messageId,
+                                                   int position) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = Sql.prepare(connection, "SELECT a.name, a.media_type, a.data"
+                     + " FROM message_attachments a JOIN conversations c ON c.id = a.conversation_id"
+                     + " WHERE a.message_id = ? AND a.position = ? AND a.conversation_id = ? AND c.owner = ?",
+                     messageId, position, conversationId, owner);
+             ResultSet rows = query.executeQuery()) {
+            return rows.next() ? Optional.of(new AttachmentData(Sql.text(rows, 1), Sql.text(rows, 2),
+                    rows.getBytes(3))) : Optional.empty();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read a file", e);
         }
     }
 
@@ -661,6 +798,8 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                Sql.update(connection, "DELETE FROM message_attachments WHERE conversation_id IN"
+                        + " (SELECT id FROM conversations WHERE id = ? AND owner = ?)", conversationId, owner);
                 Sql.update(connection, "DELETE FROM messages WHERE conversation_id IN"
                         + " (SELECT id FROM conversations WHERE id = ? AND owner = ?)", conversationId, owner);
                 int deleted = Sql.update(connection, "DELETE FROM conversations WHERE id = ? AND owner = ?",

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 
 /** Reads a row of table messages. */
@@ -25,7 +26,7 @@ final class MessageRows {
                 Sql.text(rows, "stop_reason"), usage, rows.getBigDecimal("cost"), rows.getBoolean("cost_estimated"),
                 Sql.text(rows, "request_id"), Sql.text(rows, "error_type"), Sql.text(rows, "error_message"),
                 instant(rows, "created_at"), instant(rows, "first_token_at"), instant(rows, "finished_at"),
-                stopDetails(rows), Sql.text(rows, "replaces"));
+                stopDetails(rows), Sql.text(rows, "replaces"), List.of());
     }
 
     /** Only a stop Claude explained has details; the type is always a refusal's so far. */

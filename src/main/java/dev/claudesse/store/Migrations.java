@@ -75,7 +75,23 @@ public final class Migrations {
             // arrive in created_at order, so that range is a run of adjacent pages, not the whole table.
             // Owners need nothing new: conversations_owner_updated (version 2) leads with owner.
             new Migration(5, "usage page: messages by time", List.of(
-                    "CREATE INDEX messages_created_at ON messages (created_at)")));
+                    "CREATE INDEX messages_created_at ON messages (created_at)")),
+            // A question's files (api/chat's attachments). conversation_id is kept on each row so the room
+            // check, the owner check of a download and a deletion need no join through messages. BYTEA is
+            // PostgreSQL's type and H2's name for BINARY VARYING, so one statement serves both.
+            new Migration(6, "files attached to questions", List.of(
+                    """
+                    CREATE TABLE message_attachments (
+                        message_id VARCHAR(64) NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                        position INT NOT NULL,
+                        conversation_id VARCHAR(64) NOT NULL,
+                        name VARCHAR(255) NOT NULL,
+                        media_type VARCHAR(100) NOT NULL,
+                        byte_count BIGINT NOT NULL,
+                        data BYTEA NOT NULL,
+                        PRIMARY KEY (message_id, position)
+                    )""",
+                    "CREATE INDEX message_attachments_conversation ON message_attachments (conversation_id)")));
 
     public static final int LATEST = ALL.getLast().version();
 

@@ -65,6 +65,7 @@ final class Sql {
             case Boolean flag -> statement.setBoolean(index, flag);
             case BigDecimal decimal -> statement.setBigDecimal(index, decimal);
             case OffsetDateTime time -> statement.setObject(index, time);
+            case byte[] bytes -> statement.setBytes(index, bytes);
             default -> throw new IllegalArgumentException("unsupported parameter " + value.getClass());
         }
     }

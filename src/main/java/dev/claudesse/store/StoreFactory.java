@@ -61,6 +61,11 @@ public final class StoreFactory {
                                 Long.MAX_VALUE))
                 // checked by Settings before the store opens; the startup sweep then leaves other nodes' answers
                 .withNode(blankToNull(settings.apply("CLAUDE_SSE_NODE")))
+                // as many earlier files as one request may carry itself (docs/protocol.md, "Attachments"): base64
+                // grows a file by a third, so a body of n bytes carries files of 3n/4
+                .withHistoryFiles((int) whole(settings, "CLAUDE_SSE_MAX_ATTACHMENTS",
+                        JdbcConversationStore.Options.DEFAULT_HISTORY_FILES, 1, Integer.MAX_VALUE),
+                        whole(settings, "CLAUDE_SSE_MAX_BODY_BYTES", 1_048_576, 1, Long.MAX_VALUE) / 4 * 3)
                 .withProgressInterval(Duration.ofSeconds(whole(settings, PROGRESS_SETTING,
                         JdbcConversationStore.Options.DEFAULT_PROGRESS_INTERVAL.toSeconds(), 0, 3600)));
         try {

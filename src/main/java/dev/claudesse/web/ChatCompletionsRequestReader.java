@@ -22,21 +22,17 @@ import java.util.Set;
  */
 final class ChatCompletionsRequestReader {
 
-    static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
     /** Claude takes an image URL without its type: it fetches the image and sees what it is. */
     private static final String IMAGE_OF_UNKNOWN_TYPE = "image/*";
 
     private final ChatRequestReader shared;
     private final ModelPolicy models;
-    private final int maxAttachments;
-    private final long maxAttachmentBytes;
+    private final AttachmentRules rules;
 
-    ChatCompletionsRequestReader(ChatRequestReader shared, ModelPolicy models, int maxAttachments,
-                                 long maxAttachmentBytes) {
+    ChatCompletionsRequestReader(ChatRequestReader shared, ModelPolicy models, AttachmentRules rules) {
         this.shared = shared;
         this.models = models;
-        this.maxAttachments = maxAttachments;
-        this.maxAttachmentBytes = maxAttachmentBytes;
+        this.rules = rules;
     }
 
     /** A refusal that names the request field to blame, for OpenAI's error.param. */
@@ -165,8 +161,8 @@ final class ChatCompletionsRequestReader {
                     List<Attachment> images = new ArrayList<>();
                     String text = text(message.get("content"), param, role.equals("user"), images);
                     files += images.size();
-                    if (files > maxAttachments) {
-                        throw refused(param, "too_many_attachments", "A request may carry at most " + maxAttachments
+                    if (files > rules.maxCount()) {
+                        throw refused(param, "too_many_attachments", "A request may carry at most " + rules.maxCount()
                                 + " images.");
                     }
                     add(turns, role, text, images);
@@ -239,11 +235,11 @@ final class ChatCompletionsRequestReader {
         if (url.startsWith("https://")) {
             return new Attachment(IMAGE_OF_UNKNOWN_TYPE, null, url);
         }
-        Attachment image = DataUrls.decode(url, maxAttachmentBytes);
+        Attachment image = rules.dataUrl(url);
         if (image == null) {
             throw refused(param, "An image's url must be a base64 data: URL or https.");
         }
-        if (!IMAGE_TYPES.contains(image.mediaType())) {
+        if (!AttachmentRules.IMAGE_TYPES.contains(image.mediaType())) {
             throw refused(param, "unsupported_media_type", "Images of type \"" + image.mediaType() + "\" are not"
                     + " supported; send PNG, JPEG, GIF or WebP.");
         }

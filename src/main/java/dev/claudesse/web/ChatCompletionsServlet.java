@@ -36,8 +36,7 @@ public final class ChatCompletionsServlet extends ApiServlet {
     public void init() {
         super.init();
         shared = new ChatRequestReader(app.settings, app.models, app.json);
-        reader = new ChatCompletionsRequestReader(shared, app.models, app.settings.maxAttachments(),
-                app.settings.maxAttachmentBytes());
+        reader = new ChatCompletionsRequestReader(shared, app.models, AttachmentRules.of(app.settings));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.claudesse.models.ModelPolicy;
 import dev.claudesse.models.ModelSpec;
 import dev.claudesse.models.ThinkingShape;
 import dev.claudesse.protocol.Utf16;
+import dev.claudesse.store.AttachmentData;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.IOException;
@@ -28,9 +29,11 @@ final class ChatRequestReader {
     private final Settings settings;
     private final ModelPolicy models;
     private final ObjectMapper json;
+    private final AttachmentRules rules;
 
     ChatRequestReader(Settings settings, ModelPolicy models, ObjectMapper json) {
         this.settings = settings;
+        this.rules = AttachmentRules.of(settings);
         this.models = models;
         this.json = json;
     }
@@ -93,6 +96,10 @@ final class ChatRequestReader {
                 throw invalid("invalid_request", "\"regenerate\" asks the conversation's latest question again;"
                         + " leave out \"message\".");
             }
+            if (root.hasNonNull("attachments")) {
+                throw invalid("invalid_request", "\"regenerate\" sends the stored question's files again;"
+                        + " leave out \"attachments\".");
+            }
             if (conversationId == null) {
                 throw invalid("invalid_request", "\"regenerate\" needs the \"conversationId\" of the answer"
                         + " to regenerate.");
@@ -104,8 +111,9 @@ final class ChatRequestReader {
         if (conversationId != null && (conversationId.isBlank() || conversationId.length() > 64)) {
             throw invalid("invalid_request", "\"conversationId\" is not a conversation id.");
         }
+        List<AttachmentData> attachments = rules.read(root.get("attachments"));
         return new ChatRequest(message, conversationId, options.model(), options.system(), options.maxTokens(),
-                options.temperature(), options.thinking(), options.effort(), regenerate);
+                options.temperature(), options.thinking(), options.effort(), regenerate, attachments);
     }
 
     private static boolean regenerate(JsonNode value) {

@@ -1,5 +1,6 @@
 package dev.claudesse.web;
 
+import dev.claudesse.claude.Attachment;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.claude.Message;
 import dev.claudesse.dialect.ProductDialect;
@@ -60,10 +61,12 @@ public final class ChatServlet extends ApiServlet {
         String messageId = app.settings.newMessageId();
         Started started = app.store.begin(new AnswerStart(owner, chat.conversationId(),
                 UUID.randomUUID().toString(), messageId, chat.message(), chat.model(), Instant.now(), false,
-                chat.regenerate() ? new AnswerStart.Regeneration(null) : null));
+                chat.regenerate() ? new AnswerStart.Regeneration(null) : null, chat.attachments()));
         List<Message> messages = new ArrayList<>();
         started.history().forEach(turn -> messages.add(Message.of(turn)));
-        messages.add(new Message("user", started.question(), List.of()));
+        // the files saved with the question (for a regeneration, those of the question asked again)
+        messages.add(new Message("user", started.question(), started.questionFiles().stream()
+                .map(file -> Attachment.of(file.mediaType(), file.bytes())).toList()));
         ClaudeRequest request = app.caching.apply(new ClaudeRequest(chat.model(), chat.system(), chat.maxTokens(),
                 chat.temperature(), chat.thinking(), chat.effort(), messages));
         return new Answer(messageId, started.conversationId(), owner, request, app.services, ProductDialect.INSTANCE,

@@ -2,6 +2,8 @@ package dev.claudesse.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudesse.claude.Usage;
+import dev.claudesse.store.AttachmentData;
+import dev.claudesse.store.AttachmentInfo;
 import dev.claudesse.store.ConversationArchive;
 import dev.claudesse.store.ConversationDetail;
 import dev.claudesse.store.ConversationPage;
@@ -13,17 +15,22 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * api/conversations (GET: the owner's conversations, newest first, each with its total cost, paged with
  * limit and offset, filtered by q, a piece of the title) and api/conversations/{id} (GET: a page of its
  * messages with status, usage and cost, and its total cost; pages go back in time with limit and
- * before=nextCursor, so a long conversation is never read whole; PATCH {title}: renames it; DELETE).
+ * before=nextCursor, so a long conversation is never read whole; PATCH {title}: renames it; DELETE), and
+ * api/conversations/{id}/attachments/{messageId}/{n} (GET: the bytes of a question's file).
  * Another owner's conversation answers 404 exactly like a missing one. Reading never creates an owner.
  */
 public final class ConversationsServlet extends ApiServlet {
@@ -35,6 +42,8 @@ public final class ConversationsServlet extends ApiServlet {
     private static final int TITLE_COLUMN = 255;
     private static final int MAX_BODY = 16 * 1024;
     private static final String CURRENCY = "USD";
+    /** /{conversationId}/attachments/{messageId}/{n}: ids as the store makes them. */
+    private static final Pattern FILE_PATH = Pattern.compile("/([^/]{1,64})/attachments/([^/]{1,64})/([0-9]{1,4})");
 
     @Override
     protected Set<String> methods() {
@@ -43,6 +52,11 @@ public final class ConversationsServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Matcher file = FILE_PATH.matcher(req.getPathInfo() == null ? "" : req.getPathInfo());
+        if (file.matches()) {
+            sendFile(req, resp, file.group(1), file.group(2), Integer.parseInt(file.group(3)));
+            return;
+        }
         String id = conversationId(req);
         String owner = Owners.existing(req);
         if (id == null) {
@@ -150,6 +164,43 @@ public final class ConversationsServlet extends ApiServlet {
         return title;
     }
 
+    /**
+     * The bytes of a saved file, for the page's thumbnails and links. They came from a client, so they are
+     * never shown as a page of ours: the media type is one of the five allowed and never sniffed, a sandbox
+     * CSP keeps any script in them from running on our origin, and a PDF is a download, not shown inline
+     * (a browser's PDF viewer is a document of its own with scripting).
+     */
+    private void sendFile(HttpServletRequest req, HttpServletResponse resp, String conversationId, String messageId,
+                          int position) throws IOException {
+        String owner = Owners.existing(req);
+        AttachmentData data = owner == null ? null
+                : archive().findAttachment(owner, conversationId, messageId, position).orElse(null);
+        if (data == null) {
+            throw new ApiException(404, "not_found", "There is no such file.");
+        }
+        boolean image = data.mediaType().startsWith("image/");
+        resp.setContentType(data.mediaType());
+        resp.setContentLength(data.bytes().length);
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        resp.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+        resp.setHeader("Cache-Control", "private, max-age=3600");
+        resp.setHeader("Content-Disposition", (image ? "inline" : "attachment") + "; filename=\""
+                + asciiName(data.name()) + "\"; filename*=UTF-8''" + encoded(data.name()));
+        resp.getOutputStream().write(data.bytes());
+    }
+
+    /** The name for browsers that read only filename=: ASCII, without quotes or backslashes. */
+    private static String asciiName(String name) {
+        StringBuilder ascii = new StringBuilder();
+        name.codePoints().forEach(c -> ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? (char) c : '_'));
+        return ascii.toString();
+    }
+
+    /** RFC 5987's percent-encoding of the UTF-8 name. */
+    private static String encoded(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private ConversationArchive archive() {
         if (app.store instanceof ConversationArchive archive) {
             return archive;
@@ -220,12 +271,22 @@ public final class ConversationsServlet extends ApiServlet {
         body.put("currency", CURRENCY);
         body.put("totalCostEstimated", detail.totalCostEstimated());
         body.put("messageCount", detail.messageCount());
-        body.put("messages", detail.messages().stream().map(ConversationsServlet::messageJson).toList());
+        body.put("messages", detail.messages().stream().map(m -> messageJson(detail.id(), m)).toList());
         body.put("nextCursor", detail.nextCursor());
         return body;
     }
 
-    private static Map<String, Object> messageJson(StoredMessage message) {
+    private static Map<String, Object> fileJson(String conversationId, StoredMessage message, AttachmentInfo file) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", file.name());
+        body.put("mediaType", file.mediaType());
+        body.put("size", file.size());
+        // relative, like every URL of the API: it resolves against the page wherever the WAR is deployed
+        body.put("url", "api/conversations/" + conversationId + "/attachments/" + message.id() + "/" + file.position());
+        return body;
+    }
+
+    private static Map<String, Object> messageJson(String conversationId, StoredMessage message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", message.id());
         body.put("role", message.role());
@@ -236,6 +297,10 @@ public final class ConversationsServlet extends ApiServlet {
         body.put("model", message.model());
         body.put("status", message.status().wireName());
         body.put("createdAt", text(message.createdAt()));
+        if ("user".equals(message.role())) {
+            body.put("attachments", message.attachments().stream().map(file -> fileJson(conversationId, message,
+                    file)).toList());
+        }
         if ("assistant".equals(message.role())) {
             body.put("stopReason", message.stopReason());
             body.put("stopDetails", message.stopDetails());

@@ -8,7 +8,6 @@ import dev.claudesse.store.AnswerStart;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import static dev.claudesse.web.ChatRequestReader.invalid;
@@ -21,16 +20,13 @@ import static dev.claudesse.web.ChatRequestReader.invalid;
 final class UiChatRequestReader {
 
     static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    static final Set<String> MEDIA_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf");
 
     private final ChatRequestReader shared;
-    private final int maxAttachments;
-    private final long maxAttachmentBytes;
+    private final AttachmentRules rules;
 
-    UiChatRequestReader(ChatRequestReader shared, int maxAttachments, long maxAttachmentBytes) {
+    UiChatRequestReader(ChatRequestReader shared, AttachmentRules rules) {
         this.shared = shared;
-        this.maxAttachments = maxAttachments;
-        this.maxAttachmentBytes = maxAttachmentBytes;
+        this.rules = rules;
     }
 
     UiChatRequest parse(JsonNode root) {
@@ -50,11 +46,7 @@ final class UiChatRequestReader {
         for (JsonNode message : messages) {
             addTurn(turns, message);
         }
-        long files = turns.stream().mapToLong(t -> t.attachments().size()).sum();
-        if (files > maxAttachments) {
-            throw invalid("too_many_attachments", "A chat may carry at most " + maxAttachments + " files; this one has "
-                    + files + ".");
-        }
+        rules.checkCount(turns.stream().mapToLong(t -> t.attachments().size()).sum(), "files");
         while (!turns.isEmpty() && !turns.getFirst().role().equals("user")) {
             turns.removeFirst(); // Claude's conversation starts with the user
         }
@@ -111,15 +103,12 @@ final class UiChatRequestReader {
     /** A file part: an image or PDF as a base64 data: URL (sent to Claude as data) or an https URL (Claude fetches it). */
     private Attachment attachment(JsonNode part) {
         String mediaType = part.path("mediaType").asText("");
-        if (!MEDIA_TYPES.contains(mediaType)) {
-            throw invalid("unsupported_media_type", "Files of type \"" + mediaType + "\" are not supported; send PNG,"
-                    + " JPEG, GIF, WebP images or PDF documents.");
-        }
+        AttachmentRules.checkType(mediaType, AttachmentRules.MEDIA_TYPES);
         String url = part.path("url").asText("");
         if (url.startsWith("https://")) {
             return new Attachment(mediaType, null, url);
         }
-        Attachment data = DataUrls.decode(url, maxAttachmentBytes);
+        Attachment data = rules.dataUrl(url);
         if (data == null || !data.mediaType().equals(mediaType)) {
             throw invalid("invalid_request", "A file's url must be a base64 data: URL of its media type, or https.");
         }

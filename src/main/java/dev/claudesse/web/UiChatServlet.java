@@ -38,7 +38,7 @@ public final class UiChatServlet extends ApiServlet {
     public void init() {
         super.init();
         shared = new ChatRequestReader(app.settings, app.models, app.json);
-        reader = new UiChatRequestReader(shared, app.settings.maxAttachments(), app.settings.maxAttachmentBytes());
+        reader = new UiChatRequestReader(shared, AttachmentRules.of(app.settings));
     }
 
     @Override

@@ -717,6 +717,104 @@ abstract class ConversationStoreContract {
         assertEquals(0, count("SELECT COUNT(*) FROM messages"));
     }
 
+    // ---- attached files
+
+    static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff};
+    static final byte[] PDF = "%PDF-1.7 \u0000 tiny".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    static AnswerStart withFiles(String owner, String conversationId, String text, AttachmentData... files) {
+        return new AnswerStart(owner, conversationId, newId(), newId(), text, StoreFixtures.MODEL,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), false, null, List.of(files));
+    }
+
+    @Test
+    void filesAreSavedWithTheQuestionListedWithoutBytesAndReadBackByTheOwnerOnly() throws Exception {
+        AttachmentData image = new AttachmentData("r\u00f6d pixel.png", "image/png", PNG);
+        AttachmentData paper = new AttachmentData("paper.pdf", "application/pdf", PDF);
+        AnswerStart first = withFiles("alice", null, "what are these?", image, paper);
+        Started started = store.begin(first);
+        assertEquals(List.of(image, paper), started.questionFiles());
+        String conversation = started.conversationId();
+
+        ConversationDetail detail = store.findConversation("alice", conversation).orElseThrow();
+        assertEquals(List.of(new AttachmentInfo(0, "r\u00f6d pixel.png", "image/png", PNG.length),
+                new AttachmentInfo(1, "paper.pdf", "application/pdf", PDF.length)),
+                detail.messages().get(0).attachments());
+        assertEquals(List.of(), detail.messages().get(1).attachments(), "an answer has no files");
+
+        assertEquals(image, store.findAttachment("alice", conversation, first.userMessageId(), 0).orElseThrow());
+        assertEquals(paper, store.findAttachment("alice", conversation, first.userMessageId(), 1).orElseThrow());
+        assertTrue(store.findAttachment("alice", conversation, first.userMessageId(), 2).isEmpty());
+        assertTrue(store.findAttachment("bob", conversation, first.userMessageId(), 0).isEmpty());
+        assertTrue(store.findAttachment("alice", "another", first.userMessageId(), 0).isEmpty());
+
+        assertTrue(store.deleteConversation("alice", conversation));
+        assertEquals(0, count("SELECT COUNT(*) FROM message_attachments"));
+    }
+
+    @Test
+    void laterTurnsSendTheNewestEarlierFilesAgainAndARegenerationCopiesItsQuestionsFiles() throws Exception {
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withHistoryFiles(2, 1000));
+        AttachmentData a = new AttachmentData("a.png", "image/png", PNG);
+        AttachmentData b = new AttachmentData("b.pdf", "application/pdf", PDF);
+        AttachmentData c = new AttachmentData("c.png", "image/png", new byte[] {1, 2, 3});
+        AnswerStart q1 = withFiles("alice", null, "one", a);
+        String conversation = store.begin(q1).conversationId();
+        store.finish(complete(q1.assistantMessageId(), "a1"));
+        AnswerStart q2 = withFiles("alice", conversation, "two", b, c);
+        store.begin(q2);
+        store.finish(complete(q2.assistantMessageId(), "a2"));
+        awaitWritten(store, WAIT);
+
+        AnswerStart q3 = question("alice", conversation, "three");
+        Started third = store.begin(q3);
+        assertEquals(List.of(new Turn("user", "one"), new Turn("assistant", "a1"),
+                new Turn("user", "two", List.of(b, c)), new Turn("assistant", "a2")), third.history(),
+                "two files may be sent again: the newest question's; the older one's text alone");
+        store.finish(complete(q3.assistantMessageId(), "a3"));
+        awaitWritten(store, WAIT);
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withHistoryFiles(10, PDF.length));
+        AnswerStart q4 = question("alice", conversation, "four");
+        assertTrue(store.begin(q4).history().stream().allMatch(turn -> turn.files().isEmpty()),
+                "the newest question's files are more bytes than may be sent again, and older ones stay behind them");
+        store.finish(complete(q4.assistantMessageId(), "a4"));
+        awaitWritten(store, WAIT);
+
+        AnswerStart withFile = withFiles("alice", null, "look", a);
+        String other = store.begin(withFile).conversationId();
+        store.finish(complete(withFile.assistantMessageId(), "seen"));
+        awaitWritten(store, WAIT);
+        AnswerStart regenerated = regenerate("alice", other, null, null);
+        Started asked = store.begin(regenerated);
+        assertEquals("look", asked.question());
+        assertEquals(List.of(a), asked.questionFiles());
+        ConversationDetail detail = store.findConversation("alice", other).orElseThrow();
+        assertEquals(List.of(new AttachmentInfo(0, "a.png", "image/png", PNG.length)),
+                detail.messages().get(0).attachments(), "the question asked again shows its file");
+        assertEquals(2, count("SELECT COUNT(*) FROM message_attachments WHERE conversation_id = ?", other),
+                "the superseded question keeps its own copy");
+    }
+
+    @Test
+    void filesCountTowardsTheConversationsBytes() throws Exception {
+        store.close();
+        store = open(JdbcConversationStore.Options.defaults(dataDir).withLimits(1000, 100));
+        AnswerStart first = withFiles("alice", null, "12345", new AttachmentData("x.png", "image/png", new byte[80]));
+        String conversation = store.begin(first).conversationId(); // 85 bytes
+        store.finish(complete(first.assistantMessageId(), ""));
+        awaitWritten(store, WAIT); // and "thought about " of the fixture: 99 bytes
+
+        ConversationFullException full = assertThrows(ConversationFullException.class, () -> store.begin(
+                withFiles("alice", conversation, "q", new AttachmentData("y.png", "image/png", new byte[1]))));
+        assertFalse(full.messageAlone());
+        ConversationFullException alone = assertThrows(ConversationFullException.class, () -> store.begin(
+                withFiles("alice", null, "q", new AttachmentData("z.png", "image/png", new byte[100]))));
+        assertTrue(alone.messageAlone());
+        assertEquals(1, count("SELECT COUNT(*) FROM message_attachments"), "nothing of a refused question is kept");
+    }
+
     @Test
     void theStoreSaysWhetherItsDatabaseIsReachable() {
         assertTrue(store.isReachable());

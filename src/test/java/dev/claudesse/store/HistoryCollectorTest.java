@@ -24,6 +24,22 @@ class HistoryCollectorTest {
     }
 
     @Test
+    void keptQuestionsAreNamedNewestFirstAndGetTheirFilesBack() {
+        HistoryCollector history = new HistoryCollector(1000);
+        history.offer("assistant", "a3", "id-a3");
+        history.offer("user", "q3", "id-q3");
+        history.offer("assistant", "", "id-a2"); // failed: q2 goes with it
+        history.offer("user", "q2", "id-q2");
+        history.offer("assistant", "a1", "id-a1");
+        history.offer("user", "q1", "id-q1");
+
+        assertEquals(List.of("id-q3", "id-q1"), history.questionIds());
+        AttachmentData file = new AttachmentData("a.png", "image/png", new byte[] {1});
+        assertEquals(List.of(new Turn("user", "q1", List.of(file)), new Turn("assistant", "a1"), new Turn("user", "q3"),
+                new Turn("assistant", "a3")), history.turns(java.util.Map.of("id-q1", List.of(file))));
+    }
+
+    @Test
     void aQuestionWithoutAnAnswerIsLeftOutSoTurnsStillAlternate() {
         HistoryCollector history = new HistoryCollector(1000);
         history.offer("assistant", "a3");

@@ -90,7 +90,7 @@ class JdbcUsagePostgresIT {
         double readBefore = timeRead(database, now);
 
         long indexNanos = System.nanoTime();
-        Migrations.migrate(database);
+        Migrations.migrateTo(database, 5); // this step's cost alone: later steps are measured elsewhere
         assertEquals(5, Migrations.currentVersion(database));
         analyze(database);
         out.append(String.format(Locale.ROOT, "migration 5 (CREATE INDEX messages_created_at) and ANALYZE: %.1f s%n",

@@ -36,7 +36,7 @@ class ChatCompletionsRequestReaderTest {
             ModelPolicy models = new ModelPolicy(ModelTable.load(Json.MAPPER, null), s.defaultModel(),
                     s.allowedModels(), ChatRequestReaderTest.TODAY);
             return new ChatCompletionsRequestReader(new ChatRequestReader(s, models, Json.MAPPER), models,
-                    s.maxAttachments(), s.maxAttachmentBytes());
+                    AttachmentRules.of(s));
         } catch (IOException e) {
             throw new RuntimeException(e);
         }
