@@ -94,6 +94,8 @@ public final class Migrations {
                     "CREATE INDEX message_attachments_conversation ON message_attachments (conversation_id)")));
 
     public static final int LATEST = ALL.getLast().version();
+    /** How long a failed step waits for another instance that may be running it at the same moment. */
+    private static final java.time.Duration OTHER_INSTANCE_WAIT = java.time.Duration.ofSeconds(5);
 
     private Migrations() {
     }
@@ -109,8 +111,8 @@ public final class Migrations {
             createVersionTable(connection);
             int ran = 0;
             for (Migration migration : ALL) {
-                if (migration.version() <= target && migration.version() > currentVersion(connection)) {
-                    apply(connection, migration);
+                if (migration.version() <= target && migration.version() > currentVersion(connection)
+                        && apply(connection, migration)) {
                     ran++;
                 }
             }
@@ -134,6 +136,21 @@ public final class Migrations {
                         description VARCHAR(255) NOT NULL,
                         applied_at TIMESTAMP WITH TIME ZONE NOT NULL
                     )""");
+        } catch (SQLException e) {
+            // Nodes started together on an empty database: PostgreSQL's IF NOT EXISTS can still fail with a
+            // duplicate key in its catalog when another session creates the table at the same moment.
+            if (!versionTableExists(connection)) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean versionTableExists(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT COUNT(*) FROM schema_version").close();
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 
@@ -145,7 +162,26 @@ public final class Migrations {
         }
     }
 
-    private static void apply(Connection connection, Migration migration) throws SQLException {
+    /** Whether the step's version row appears within a few seconds (another instance's step committing). */
+    private static boolean appliedByAnother(Connection connection, int version) throws SQLException {
+        connection.setAutoCommit(true);
+        long deadline = System.nanoTime() + OTHER_INSTANCE_WAIT.toNanos();
+        while (currentVersion(connection) < version) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs one step; false when another instance starting at the same moment ran it first. */
+    private static boolean apply(Connection connection, Migration migration) throws SQLException {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement();
              PreparedStatement record = connection.prepareStatement(
@@ -158,11 +194,13 @@ public final class Migrations {
             record.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
             record.executeUpdate();
             connection.commit();
+            return true;
         } catch (SQLException e) {
             connection.rollback();
-            // Another instance starting at the same moment may have applied this step: that is fine.
-            if (currentVersion(connection) >= migration.version()) {
-                return;
+            // Another instance starting at the same moment may be applying this step (H2 shows its tables
+            // before its version row commits): once its row is there, that is fine.
+            if (appliedByAnother(connection, migration.version())) {
+                return false;
             }
             throw new SQLException("schema migration " + migration.version() + " (" + migration.description()
                     + ") failed: " + e.getMessage(), e.getSQLState(), e);

@@ -35,6 +35,33 @@ abstract class MigrationsContract {
     }
 
     @Test
+    void nodesStartingTogetherOnAnEmptyDatabaseAllStartAndEachStepRunsOnce() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            DataSource database = freshDatabase();
+            java.util.concurrent.ExecutorService nodes = java.util.concurrent.Executors.newFixedThreadPool(3);
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(3);
+            try {
+                List<java.util.concurrent.Future<Integer>> starts = new java.util.ArrayList<>();
+                for (int node = 0; node < 3; node++) {
+                    starts.add(nodes.submit(() -> {
+                        together.await();
+                        return Migrations.migrate(database);
+                    }));
+                }
+                int ran = 0;
+                for (java.util.concurrent.Future<Integer> start : starts) {
+                    ran += start.get(); // a node whose migration failed would throw here
+                }
+                assertEquals(Migrations.ALL.size(), ran, "each step ran once, by one of the nodes");
+            } finally {
+                nodes.shutdownNow();
+            }
+            assertEquals(Migrations.LATEST, Migrations.currentVersion(database));
+            assertEquals(Migrations.ALL.size(), count(database, "SELECT COUNT(*) FROM schema_version"));
+        }
+    }
+
+    @Test
     void aDatabaseOfThePreviousVersionIsUpgradedWithItsDataIntact() throws Exception {
         DataSource database = freshDatabase();
         int previous = Migrations.LATEST - 1;
