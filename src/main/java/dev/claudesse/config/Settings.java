@@ -36,6 +36,7 @@ public record Settings(
         Path modelsFile,
         Path apiTokensFile,
         String node,
+        Duration drainGrace,
         SettingsSource source) {
 
     /** What a node name may be: it starts every answer id of that node, and nginx's map matches it. */
@@ -71,6 +72,8 @@ public record Settings(
                 models == null ? null : Path.of(models),
                 apiTokens == null ? null : Path.of(apiTokens),
                 node(s.get("CLAUDE_SSE_NODE")),
+                // how long a stopping node lets its running answers end before it ends the rest (0: at once)
+                Duration.ofSeconds(notNegative(s, "CLAUDE_SSE_DRAIN_SECONDS", 30)),
                 s);
     }
 
@@ -104,6 +107,14 @@ public record Settings(
         long value = s.getLong(name, fallback);
         if (value <= 0) {
             throw new IllegalArgumentException("setting " + name + " must be greater than zero");
+        }
+        return value;
+    }
+
+    private static long notNegative(SettingsSource s, String name, long fallback) {
+        long value = s.getLong(name, fallback);
+        if (value < 0) {
+            throw new IllegalArgumentException("setting " + name + " must be 0 or more");
         }
         return value;
     }

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /** Everything one deployed webapp owns, built at startup and closed on undeploy. */
@@ -62,6 +63,8 @@ public final class App {
     private final List<HttpClient> http;
     private final ScheduledExecutorService housekeeper;
     private final Thread shutdownHook = new Thread(this::endAnswersForJvmExit, "claude-sse-shutdown");
+    /** System.nanoTime() when this node began to drain, or null while it takes new answers. */
+    private final AtomicReference<Long> drainingSince = new AtomicReference<>();
 
     App(Settings settings, ConversationStore store) throws IOException {
         this.settings = settings;
@@ -105,14 +108,76 @@ public final class App {
     }
 
     /**
-     * The JVM is exiting (SIGTERM): end the answers now, while the container still has its connections.
-     * Tomcat tells the app through its async timeouts, but Jetty closes its connectors before it stops
-     * the webapp, so without this the browsers would get no terminal event at all. Jetty needs a stop
-     * timeout (jetty.server.stopTimeout) for the events to go out before it closes the connections.
+     * The JVM is exiting (SIGTERM): drain at once (health and new answers get 503, so a proxy sends them
+     * elsewhere), let the running answers end within CLAUDE_SSE_DRAIN_SECONDS, then end the rest while the
+     * container still has its connections. Tomcat tells the app through contextDestroyed and its async
+     * timeouts, but Jetty closes its connectors before it stops the webapp, so without this the browsers
+     * would get no terminal event at all. Jetty needs a stop timeout (jetty.server.stopTimeout) longer than
+     * the drain for the events to go out before it closes the connections.
      */
     private void endAnswersForJvmExit() {
-        abortAll();
+        drainThenEnd();
         awaitAnswers();
+    }
+
+    /**
+     * The container is stopping (or the JVM exiting): drain, let the running answers end within what is left
+     * of CLAUDE_SSE_DRAIN_SECONDS, then end the rest with a retryable error. Called from every connection
+     * the container times out and from the shutdown: all wait for the same deadline.
+     */
+    void drainThenEnd() {
+        drainAndWait();
+        abortAll();
+    }
+
+    /**
+     * From now on this node refuses new answers (503 draining) and says so in api/health, so that nginx
+     * sends new answers to the other nodes, while the running ones go on: their resumes and stops still
+     * work. There is no way back but a restart: a drain is the first step of a stop. Idempotent.
+     */
+    void drain() {
+        if (drainingSince.compareAndSet(null, System.nanoTime())) {
+            LOG.info("claude-sse draining: new answers are refused; " + registry.running()
+                    + " running answers get up to " + settings.drainGrace().toSeconds() + " s to end");
+        }
+    }
+
+    boolean draining() {
+        return drainingSince.get() != null;
+    }
+
+    /**
+     * Drains, then waits until no answer runs or CLAUDE_SSE_DRAIN_SECONDS have passed since the drain
+     * began (an operator's earlier POST api/drain counts, so a stop after it waits only what is left).
+     * The answers keep streaming meanwhile: they write from Claude's client threads, not from the
+     * container's request threads, and a stopping Tomcat only stops accepting connections before it
+     * stops the webapp (docs/scaling.md, "Rolling restart").
+     */
+    void drainAndWait() {
+        drain();
+        long deadline = drainingSince.get() + settings.drainGrace().toNanos();
+        try {
+            while (registry.running() > 0 && deadline - System.nanoTime() > 0) {
+                Answer running = null;
+                for (Answer answer : registry.all()) {
+                    if (!answer.isEnded()) {
+                        running = answer;
+                        break;
+                    }
+                }
+                long left = Math.max(1, deadline - System.nanoTime());
+                if (running != null) {
+                    running.awaitEnd(Duration.ofNanos(left));
+                } else {
+                    Thread.sleep(Math.min(50, TimeUnit.NANOSECONDS.toMillis(left) + 1)); // admitted, not yet registered
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (registry.running() > 0) {
+            LOG.info("claude-sse drain over: " + registry.running() + " answers still running are ended now");
+        }
     }
 
     /**
@@ -214,14 +279,17 @@ public final class App {
         return services.upstream().isDemo() ? "demo" : "claude";
     }
 
-    /** Ends every running answer with a retryable error, saved as interrupted, then frees threads and sockets. */
+    /**
+     * Drains (running answers get CLAUDE_SSE_DRAIN_SECONDS to end), then ends every answer still running
+     * with a retryable error, saved as interrupted, then frees threads and sockets.
+     */
     void shutdown() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook); // an undeploy must not leave it behind
         } catch (IllegalStateException e) {
             // the JVM is exiting: the hook runs, or ran, anyway
         }
-        abortAll();
+        drainThenEnd();
         awaitAnswers();
         housekeeper.shutdownNow();
         executor.shutdown();

@@ -11,6 +11,9 @@ import java.io.IOException;
 final class Respond {
 
     static final String CONVERSATION_ID_HEADER = "Claude-SSE-Conversation-Id";
+    /** The error type of a start refused by a draining node, and its health status. */
+    static final String DRAINING = "draining";
+    private static final long DRAINING_RETRY_AFTER_SECONDS = 2;
 
     private Respond() {
     }
@@ -31,8 +34,13 @@ final class Respond {
             throw new ApiException(503, "upstream_not_configured",
                     "No ANTHROPIC_API_KEY is set and the demo upstream is switched off.");
         }
+        refuseWhileDraining(app, resp); // before anything is counted, saved or asked of Claude
         String owner = Owners.resolve(req, resp);
         admit(app, req, owner);
+        if (app.draining()) { // the drain began while this start was admitted: no answer of it ran yet
+            app.registry.release(owner);
+            refuseWhileDraining(app, resp);
+        }
         Answer answer;
         try {
             answer = begin.begin(owner);
@@ -41,6 +49,20 @@ final class Respond {
             throw e;
         }
         run(req, resp, answer, app);
+    }
+
+    /**
+     * A draining node (stopping, or drained by an operator) takes no new answer: 503 with Retry-After,
+     * in the endpoint's own error shape. Nothing was saved and Claude was not called, so a proxy may send
+     * the same request to another node (nginx's proxy_next_upstream http_503, docs/scaling.md); and the
+     * connection is closed after it, so that a proxy's idle keep-alive connections to this node go away.
+     */
+    private static void refuseWhileDraining(App app, HttpServletResponse resp) {
+        if (app.draining()) {
+            resp.setHeader("Connection", "close");
+            throw new ApiException(503, DRAINING, "This server is restarting and takes no new answers; try again"
+                    + " (another server may take it at once).", DRAINING_RETRY_AFTER_SECONDS);
+        }
     }
 
     /**

@@ -58,10 +58,13 @@ final class SseConnection implements AsyncListener, WriteListener {
         this.onContainerStopping = onContainerStopping;
     }
 
-    /** Follows a live answer from event index from on; the container stopping ends the app's answers. */
+    /**
+     * Follows a live answer from event index from on; the container stopping drains the app (its answers
+     * get CLAUDE_SSE_DRAIN_SECONDS to end), then ends the rest.
+     */
     static void follow(HttpServletRequest req, HttpServletResponse resp, Answer answer, int from, App app)
             throws IOException {
-        open(req, resp, answer.dialect(), answer.log(), from, answer, app, app::abortAll);
+        open(req, resp, answer.dialect(), answer.log(), from, answer, app, app::drainThenEnd);
     }
 
     /** Sends an answer rebuilt from the store, whole, and ends. */
@@ -216,9 +219,11 @@ final class SseConnection implements AsyncListener, WriteListener {
 
     /**
      * Our timeout is 0 (never), so a timeout means the container gives up on the request because the
-     * webapp is stopping: Tomcat times out the async requests of a stopping context, possibly before
-     * contextDestroyed runs. So end the answers now, and let their terminal events be written and the
-     * response completed before the container closes it.
+     * webapp is stopping: Tomcat times out the async requests of a stopping context (its once-a-second
+     * sweep, as soon as the context is no longer available), possibly before contextDestroyed runs. So
+     * drain: the answer goes on streaming for up to CLAUDE_SSE_DRAIN_SECONDS (this container thread waits),
+     * then the rest end, and their terminal events are written and the response completed before the
+     * container closes it.
      */
     @Override
     public void onTimeout(AsyncEvent event) {

@@ -75,10 +75,10 @@ final class WholeResponse implements AsyncListener {
         }
     }
 
-    /** Our timeout is 0 (never): a timeout means the webapp is stopping, so end the answers now. */
+    /** Our timeout is 0 (never): a timeout means the webapp is stopping, so drain, then end the answers. */
     @Override
     public void onTimeout(AsyncEvent event) throws IOException {
-        app.abortAll();
+        app.drainThenEnd();
         try {
             answer.awaitEnd(CONTAINER_STOP_GRACE);
         } catch (InterruptedException e) {

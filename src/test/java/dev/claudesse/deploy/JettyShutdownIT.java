@@ -38,7 +38,9 @@ class JettyShutdownIT {
         saved = new SavedMessages(postgres.dataSource(database));
         fake = FakeClaude.start();
         jetty = JettyServer.start("jetty-shutdown",
-                Map.of("ANTHROPIC_API_KEY", "sk-ant-test-shutdown", "ANTHROPIC_BASE_URL", fake.baseUrl().toString()),
+                Map.of("ANTHROPIC_API_KEY", "sk-ant-test-shutdown", "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
+                        // the answer's Claude never ends: it runs through a short drain, then ends as before
+                        "CLAUDE_SSE_DRAIN_SECONDS", "1"),
                 DeployedWarContract.jdbcProperties(postgres, database), List.of(Distributions.postgresDriverJar()));
     }
 

@@ -96,6 +96,9 @@ public final class EmbeddedApp implements AutoCloseable {
         // as conf/tomcat/server-connector.xml recommends: a listen backlog that a burst of new answers does not
         // overflow (Tomcat's 100 drops connections, which the client's kernel retries only after a second)
         connector.setProperty("acceptCount", "1024");
+        // as conf/tomcat/server-connector.xml recommends: the port closes as soon as a stop begins, so a proxy's
+        // new connections are refused (it tries another node) instead of waiting in the backlog of a paused one
+        connector.setProperty("bindOnInit", "false");
         // Tomcat's NIO connector holds 8,192 connections by default; the bench's c16000h2 needs more
         String maxConnections = System.getProperty("claudesse.maxConnections");
         if (maxConnections != null) {
@@ -114,6 +117,10 @@ public final class EmbeddedApp implements AutoCloseable {
         context.addServletMappingDecoded("/", "default");
         Tomcat.addDefaultMimeTypeMappings(context);
         settings.forEach(context::addParameter);
+        if (!settings.containsKey("CLAUDE_SSE_DRAIN_SECONDS")) {
+            // tests close apps with gated answers still running: end them at once, as before drains existed
+            context.addParameter("CLAUDE_SSE_DRAIN_SECONDS", "0");
+        }
         configure.accept(context);
         tomcat.start();
         return new EmbeddedApp(tomcat, context);
