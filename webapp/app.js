@@ -614,6 +614,11 @@ function startRename(li, c) {
     event.preventDefault();
     const title = input.value.trim();
     if (title === (c.title || '')) { close(); return; }
+    if (title === '') {
+      problem.textContent = 'Write a title, or press Escape to keep the old one.';
+      input.focus();
+      return;
+    }
     form.dataset.saving = 'true';
     try {
       const response = await fetch(`api/conversations/${encodeURIComponent(c.id)}`, {
@@ -1188,6 +1193,13 @@ ui.theme.addEventListener('change', () => {
   } catch {
     // storage refused: the theme lasts until the page is left
   }
+});
+
+// The skip link focuses the message box itself: following its #input would change the hash, which names
+// the open conversation.
+document.querySelector('.skip-link').addEventListener('click', event => {
+  event.preventDefault();
+  ui.input.focus();
 });
 
 ui.newChat.addEventListener('click', () => {

@@ -125,14 +125,21 @@ test('the list shows cost and last activity; conversations are renamed, searched
   assert.match(meta, /^(just now|\d+ min ago) · \$0\.\d+$/);
   assert.ok(await page.locator('#conversation-list time[datetime]').count() === 3);
 
-  // Rename: the title becomes a text box; a blank title is refused with the server's reason.
+  // Rename: the title becomes a text box across the whole row (the old title hidden); a blank title is
+  // refused before anything is sent.
   const beta = page.locator('#conversation-list li', { hasText: 'Beta notes' });
   await beta.locator('.rename').click();
   const box = page.locator('.rename-input');
   assert.equal(await box.evaluate(e => e === document.activeElement), true);
+  assert.equal(await beta.locator('.conversation').isVisible(), false, 'the old title gives the box its room');
+  const row = await beta.boundingBox();
+  assert.ok((await box.boundingBox()).width > row.width * 0.8, 'the box spans the row');
+  let patches = 0;
+  page.on('request', r => { if (r.method() === 'PATCH') patches++; });
   await box.fill('   ');
   await box.press('Enter');
-  await page.locator('.rename-problem', { hasText: 'title must not be empty.' }).waitFor();
+  await page.locator('.rename-problem', { hasText: 'Write a title, or press Escape to keep the old one.' }).waitFor();
+  assert.equal(patches, 0, 'a blank title is not sent');
   await box.fill('Beta notes, renamed');
   await box.press('Enter');
   await waitFor(async () => (await titles(page)).includes('Beta notes, renamed'), 'the new title in the list');
@@ -311,10 +318,19 @@ test('keyboard: every control is reached with Tab and shows its focus; screen re
     assert.ok(focus.outline, `no visible focus on ${focus.id}`);
     reached.add(focus.id);
   }
-  for (const id of ['new-chat', 'search', 'conversation', 'item-action rename', 'item-action delete', 'theme',
+  for (const id of ['skip-link', 'new-chat', 'search', 'conversation', 'item-action rename', 'item-action delete', 'theme',
     'messages', 'copy copy-answer', 'regenerate', 'attach', 'input']) {
     assert.ok(reached.has(id), `${id} not reached by Tab: ${[...reached].join(', ')}`);
   }
+  // The skip link is the stop before the first control of the sidebar, and Enter on it puts the caret in
+  // the message box.
+  const hash = await page.evaluate(() => location.hash);
+  await page.focus('#new-chat');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'input');
+  assert.equal(await page.evaluate(() => location.hash), hash, 'the open conversation stays in the address');
   assert.deepEqual(problems, []);
   await page.close();
 });
