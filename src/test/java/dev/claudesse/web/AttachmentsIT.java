@@ -1,20 +1,14 @@
 package dev.claudesse.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.claudesse.fake.FakeClaude;
 import dev.claudesse.fake.Script;
 import dev.claudesse.testsupport.Browser;
-import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.EventStreamReader;
 import dev.claudesse.testsupport.EventStreamReader.Event;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -32,40 +26,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are sent again on later turns and by a regeneration, count towards the conversation's bytes, go with a
  * deleted conversation, and every bad file is a clear 4xx before anything is saved or sent.
  */
-class AttachmentsIT {
+class AttachmentsIT extends TwoOwnersApp {
 
     static final Duration T = Duration.ofSeconds(10);
-    static final String ALICE = "alice-anonymous-owner-id-0003";
-    static final String BOB = "bob-anonymous-owner-id-00000004";
     /** A 1×1 red PNG. */
     static final String PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
     static final String PDF = Base64.getEncoder().encodeToString("%PDF-1.4\n%%EOF\n".getBytes());
 
-    @TempDir
-    Path dataDir;
-    FakeClaude fake;
-    EmbeddedApp app;
-    Browser alice;
-    Browser bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        fake = FakeClaude.start();
-        app = EmbeddedApp.start(0, Map.of(
-                "ANTHROPIC_API_KEY", "sk-ant-test-attachments",
-                "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
-                "CLAUDE_SSE_DATA_DIR", dataDir.toString(),
-                "CLAUDE_SSE_MAX_ATTACHMENTS", "3",
-                "CLAUDE_SSE_MAX_ATTACHMENT_BYTES", "2000",
-                "CLAUDE_SSE_MAX_CONVERSATION_BYTES", "20000"));
-        alice = new Browser(app.baseUri(), ALICE);
-        bob = new Browser(app.baseUri(), BOB);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        app.close();
-        fake.close();
+    @Override
+    Map<String, String> settings() {
+        return Map.of("CLAUDE_SSE_MAX_ATTACHMENTS", "3", "CLAUDE_SSE_MAX_ATTACHMENT_BYTES", "2000",
+                "CLAUDE_SSE_MAX_CONVERSATION_BYTES", "20000");
     }
 
     static String file(String name, String mediaType, String data) {

@@ -1,21 +1,15 @@
 package dev.claudesse.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.claudesse.fake.FakeClaude;
 import dev.claudesse.fake.Script;
 import dev.claudesse.testsupport.Browser;
-import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.EventStreamReader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,37 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (PATCH api/conversations/{id}) and the title search (q=), each kept to its owner, on embedded Tomcat with
  * the default H2 store against the fake Claude.
  */
-class ConversationTitlesIT {
+class ConversationTitlesIT extends TwoOwnersApp {
 
     static final Duration T = Duration.ofSeconds(10);
-    static final String ALICE = "alice-anonymous-owner-id-0001";
-    static final String BOB = "bob-anonymous-owner-id-00000002";
-
-    @TempDir
-    Path dataDir;
-    FakeClaude fake;
-    EmbeddedApp app;
-    Browser alice;
-    Browser bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        fake = FakeClaude.start();
-        app = EmbeddedApp.start(0, Map.of(
-                "ANTHROPIC_API_KEY", "sk-ant-test-titles",
-                "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
-                "CLAUDE_SSE_DATA_DIR", dataDir.toString()));
-        alice = new Browser(app.baseUri(), ALICE);
-        bob = new Browser(app.baseUri(), BOB);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        fake.close();
-    }
 
     /** Starts a conversation with this first message (its title) and waits until its answer is saved. */
     String conversation(Browser browser, String message) throws Exception {

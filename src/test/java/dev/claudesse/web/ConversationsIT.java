@@ -1,26 +1,19 @@
 package dev.claudesse.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.claudesse.fake.FakeClaude;
 import dev.claudesse.fake.Gate;
 import dev.claudesse.fake.Script;
 import dev.claudesse.fake.TranscriptFacts;
 import dev.claudesse.testsupport.Browser;
-import dev.claudesse.testsupport.EmbeddedApp;
 import dev.claudesse.testsupport.EventStreamReader;
 import dev.claudesse.testsupport.EventStreamReader.Event;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static dev.claudesse.testsupport.Events.json;
 import static dev.claudesse.testsupport.Events.last;
@@ -35,41 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * against the fake Claude: answers saved with their ending, history sent as context, a restart keeps
  * everything, and another owner sees nothing.
  */
-class ConversationsIT {
+class ConversationsIT extends TwoOwnersApp {
 
     static final Duration T = Duration.ofSeconds(10);
-    static final String ALICE = "alice-anonymous-owner-id-0001";
-    static final String BOB = "bob-anonymous-owner-id-00000002";
-
-    @TempDir
-    Path dataDir;
-    FakeClaude fake;
-    EmbeddedApp app;
-    Browser alice;
-    Browser bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        fake = FakeClaude.start();
-        startApp();
-    }
-
-    void startApp() throws Exception {
-        app = EmbeddedApp.start(0, Map.of(
-                "ANTHROPIC_API_KEY", "sk-ant-test-conversations",
-                "ANTHROPIC_BASE_URL", fake.baseUrl().toString(),
-                "CLAUDE_SSE_DATA_DIR", dataDir.toString()));
-        alice = new Browser(app.baseUri(), ALICE);
-        bob = new Browser(app.baseUri(), BOB);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        fake.close();
-    }
 
     /** One answer read to its end: its events, and the start event's ids. */
     record Chat(List<Event> events, String conversationId, String messageId) {
