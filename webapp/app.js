@@ -249,6 +249,8 @@ function follow(pending, view) {
     messageId: pending.messageId, model: pending.model || null,
   };
   if (current.text) view.markdown.update(current.text);
+  // a resume after the first events gets no start event again, which is what names the article otherwise
+  view.article.dataset.messageId = pending.messageId;
   view.status.textContent = 'Reconnecting to the answer…';
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending)); // survives another reload before any event
   current.answer = resume(pending.messageId, pending.lastEventId || 0, { on: handlers(current) });

@@ -149,12 +149,21 @@ test('reloading the page in the middle of an answer resumes it, nothing lost or 
   await ask(page, 'A long one, please');
   await textContains(page, 'Part 10');
   const resumes = [];
-  page.on('request', r => { if (r.url().endsWith('/stream')) resumes.push(r.headers()['last-event-id']); });
+  const resumedUrls = [];
+  page.on('request', r => {
+    if (r.url().endsWith('/stream')) {
+      resumes.push(r.headers()['last-event-id']);
+      resumedUrls.push(r.url());
+    }
+  });
   await page.reload();
   await textContains(page, 'Part 10');
   assert.ok(await lastAnswer(page).evaluate(a => a.classList.contains('streaming')), 'not following the answer after reload');
   // The tab kept its place (start + 10 chunks = event 11), so only the rest is asked for.
   assert.deepEqual(resumes, ['11']);
+  // The followed answer is named by its id, as one that got its start event is (older pages skip it by it).
+  const resumedId = decodeURIComponent(resumedUrls[0].split('/api/chat/')[1].split('/')[0]);
+  assert.equal(await lastAnswer(page).getAttribute('data-message-id'), resumedId);
   await shot(page, '04-reloaded-mid-answer.png');
 
   // Another tab, without this tab's saved place, finds the running answer in the conversation and follows it.
