@@ -3,7 +3,6 @@ package dev.claudesse.dev;
 import dev.claudesse.testsupport.EmbeddedApp;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The README's run command: the webapp on embedded Tomcat at http://localhost:PORT/ (default 8080).
@@ -19,7 +18,7 @@ public final class DevServer {
         if (System.getenv(DATA_DIR) == null && System.getProperty(DATA_DIR) == null) {
             System.setProperty(DATA_DIR, Path.of("data").toAbsolutePath().toString());
         }
-        EmbeddedApp app = EmbeddedApp.start(Integer.parseInt(port), Map.of());
+        EmbeddedApp app = EmbeddedApp.startAsDeployed(Integer.parseInt(port));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 app.close();

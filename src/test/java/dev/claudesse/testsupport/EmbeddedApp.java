@@ -51,7 +51,15 @@ public final class EmbeddedApp implements AutoCloseable {
      */
     public static EmbeddedApp start(int port, Map<String, String> settings, String contextPath,
                                     Consumer<Context> configure) throws IOException, LifecycleException {
-        return start(port, settings, contextPath, configure, false);
+        return start(port, settings, contextPath, configure, false, true);
+    }
+
+    /**
+     * The README's run command: the webapp at the root with no settings of a test's, so every setting comes
+     * from the environment or system properties, with the defaults a deployment has.
+     */
+    public static EmbeddedApp startAsDeployed(int port) throws IOException, LifecycleException {
+        return start(port, Map.of(), "", context -> { }, false, false);
     }
 
     /**
@@ -70,11 +78,12 @@ public final class EmbeddedApp implements AutoCloseable {
             resource.setProperty("databaseName", database);
             resource.setProperty("user", PostgresServer.USER);
             context.getNamingResources().addResource(resource);
-        }, true);
+        }, true, true);
     }
 
     private static EmbeddedApp start(int port, Map<String, String> settings, String contextPath,
-                                     Consumer<Context> configure, boolean naming) throws IOException, LifecycleException {
+                                     Consumer<Context> configure, boolean naming, boolean testDefaults)
+            throws IOException, LifecycleException {
         Path base = Files.createTempDirectory("claude-sse-tomcat");
         Tomcat tomcat = new Tomcat();
         if (naming) {
@@ -117,7 +126,7 @@ public final class EmbeddedApp implements AutoCloseable {
         context.addServletMappingDecoded("/", "default");
         Tomcat.addDefaultMimeTypeMappings(context);
         settings.forEach(context::addParameter);
-        if (!settings.containsKey("CLAUDE_SSE_DRAIN_SECONDS")) {
+        if (testDefaults && !settings.containsKey("CLAUDE_SSE_DRAIN_SECONDS")) {
             // tests close apps with gated answers still running: end them at once, as before drains existed
             context.addParameter("CLAUDE_SSE_DRAIN_SECONDS", "0");
         }
