@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.dialect.ChatCompletionsDialect;
-import dev.claudesse.store.AnswerStart;
-import dev.claudesse.store.ConversationFullException;
-import dev.claudesse.store.ConversationNotFoundException;
 import dev.claudesse.store.Started;
 import dev.claudesse.stream.Answer;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * POST v1/chat/completions: OpenAI's Chat Completions, so that the OpenAI SDKs and the chat UIs built on them
@@ -49,22 +45,14 @@ public final class ChatCompletionsServlet extends ApiServlet {
         JsonNode body = shared.jsonObject(req);
         ChatCompletionsRequest chat = reader.parse(body);
         String name = NamedConversations.fromHeader(req);
-        Respond.start(req, resp, app,
-                owner -> begin(owner, name == null ? null : NamedConversations.id(owner, name), chat));
+        Respond.start(req, resp, app, owner -> begin(owner, name, chat));
     }
 
-    private Answer begin(String owner, String conversationId, ChatCompletionsRequest chat) {
+    private Answer begin(String owner, String name, ChatCompletionsRequest chat) {
         String messageId = app.settings.newMessageId();
         ChatRequestReader.Options o = chat.options();
-        Started started;
-        try {
-            started = app.store.begin(new AnswerStart(owner, conversationId, UUID.randomUUID().toString(), messageId,
-                    chat.question(), o.model(), Instant.now(), conversationId != null, null));
-        } catch (ConversationNotFoundException e) {
-            throw new IllegalStateException("a named conversation is created when missing", e);
-        } catch (ConversationFullException e) {
-            throw ApiException.of(e);
-        }
+        Started started = NamedConversations.begin(app.store, owner, name, messageId, chat.question(), o.model(),
+                null);
         // The client's messages are the conversation Claude hears; the store keeps each call's question and answer
         ClaudeRequest request = new ClaudeRequest(o.model(), o.system(), o.maxTokens(), o.temperature(), o.thinking(),
                 o.effort(), chat.turns(), claudeFields(chat), Map.of());

@@ -3,9 +3,6 @@ package dev.claudesse.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.dialect.MessagesDialect;
-import dev.claudesse.store.AnswerStart;
-import dev.claudesse.store.ConversationFullException;
-import dev.claudesse.store.ConversationNotFoundException;
 import dev.claudesse.store.Started;
 import dev.claudesse.stream.Answer;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,10 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Claude's own Messages API, POST v1/messages (docs/frontends.md): clients built on the official SDKs point
@@ -51,16 +46,8 @@ public final class MessagesServlet extends ApiServlet {
 
     private Answer begin(String owner, String name, MessagesRequestReader.MessagesRequest call) {
         String messageId = app.settings.newMessageId();
-        Started started;
-        try {
-            started = app.store.begin(new AnswerStart(owner, name == null ? null : NamedConversations.id(owner, name),
-                    UUID.randomUUID().toString(), messageId, call.question(), call.model(), Instant.now(),
-                    name != null, null));
-        } catch (ConversationNotFoundException e) {
-            throw new IllegalStateException("a named conversation is created when missing", e);
-        } catch (ConversationFullException e) {
-            throw ApiException.of(e);
-        }
+        Started started = NamedConversations.begin(app.store, owner, name, messageId, call.question(), call.model(),
+                null);
         // The client sends the whole conversation each time, as to Claude: the stored history is not added.
         ClaudeRequest request = new ClaudeRequest(call.model(), null, call.maxTokens(), null, call.thinking(), null,
                 call.turns(), call.fields(), call.headers());

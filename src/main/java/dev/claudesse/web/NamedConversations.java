@@ -1,11 +1,18 @@
 package dev.claudesse.web;
 
+import dev.claudesse.store.AnswerStart;
+import dev.claudesse.store.ConversationFullException;
+import dev.claudesse.store.ConversationNotFoundException;
+import dev.claudesse.store.ConversationStore;
+import dev.claudesse.store.Started;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.UUID;
 
 /**
  * Stored conversations that a client names itself (useChat's chat id, the Claude-SSE-Conversation header):
@@ -38,6 +45,23 @@ final class NamedConversations {
             return "ui-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Saves the question of an endpoint whose client names its conversation (name; null: a new one each
+     * time): the named conversation is created when missing, so only a full one refuses it (409/413).
+     */
+    static Started begin(ConversationStore store, String owner, String name, String messageId, String question,
+                         String model, AnswerStart.Regeneration regenerating) {
+        try {
+            return store.begin(new AnswerStart(owner, name == null ? null : id(owner, name),
+                    UUID.randomUUID().toString(), messageId, question, model, Instant.now(), name != null,
+                    regenerating));
+        } catch (ConversationNotFoundException e) {
+            throw new IllegalStateException("a named conversation is created when missing", e);
+        } catch (ConversationFullException e) {
+            throw ApiException.of(e);
         }
     }
 }

@@ -3,9 +3,6 @@ package dev.claudesse.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.claudesse.claude.ClaudeRequest;
 import dev.claudesse.dialect.UiMessageDialect;
-import dev.claudesse.store.AnswerStart;
-import dev.claudesse.store.ConversationFullException;
-import dev.claudesse.store.ConversationNotFoundException;
 import dev.claudesse.store.Started;
 import dev.claudesse.stream.Answer;
 import jakarta.servlet.http.Cookie;
@@ -13,11 +10,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The AI SDK's `useChat` dialect (docs/frontends.md): POST api/ui/chat starts an answer streamed as a UI
@@ -84,15 +79,8 @@ public final class UiChatServlet extends ApiServlet {
     private Answer begin(String owner, UiChatRequest chat) {
         String messageId = app.settings.newMessageId();
         ChatRequestReader.Options o = chat.options();
-        Started started;
-        try {
-            started = app.store.begin(new AnswerStart(owner, NamedConversations.id(owner, chat.chatId()),
-                    UUID.randomUUID().toString(), messageId, chat.question(), o.model(), Instant.now(), true, chat.regenerating()));
-        } catch (ConversationNotFoundException e) {
-            throw new IllegalStateException("a chat's conversation is created when missing", e);
-        } catch (ConversationFullException e) {
-            throw ApiException.of(e);
-        }
+        Started started = NamedConversations.begin(app.store, owner, chat.chatId(), messageId, chat.question(),
+                o.model(), chat.regenerating());
         // The client's messages are the conversation as its user sees it (edited, regenerated): they are sent
         ClaudeRequest request = app.caching.apply(new ClaudeRequest(o.model(), o.system(), o.maxTokens(),
                 o.temperature(), o.thinking(), o.effort(), chat.turns()));
