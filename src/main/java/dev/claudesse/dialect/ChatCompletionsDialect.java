@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * OpenAI's Chat Completions (what the `openai` SDKs and the chat UIs built on them read), one instance per
@@ -48,16 +47,6 @@ public final class ChatCompletionsDialect implements Dialect {
     @Override
     public Dialect.Encoder encoder(ObjectMapper json) {
         return stream ? new Chunks(json) : new Whole(json);
-    }
-
-    @Override
-    public Map<String, String> headers() {
-        return Map.of();
-    }
-
-    @Override
-    public byte[] opening() {
-        return new byte[0];
     }
 
     @Override

@@ -11,6 +11,9 @@ import java.util.Map;
  */
 public interface Dialect {
 
+    /** No bytes: what a dialect without an opening (or, not streaming, without keep-alives) writes. Never written to. */
+    byte[] NOTHING = new byte[0];
+
     /** A short name for logs and metrics: product, ui-message, messages, chat-completions. */
     String name();
 
@@ -18,10 +21,14 @@ public interface Dialect {
     Encoder encoder(ObjectMapper json);
 
     /** Response headers beyond the event stream's own (content type, no-cache, no proxy buffering). */
-    Map<String, String> headers();
+    default Map<String, String> headers() {
+        return Map.of();
+    }
 
     /** Written first on every connection, before any event (the product's retry hint), or empty. */
-    byte[] opening();
+    default byte[] opening() {
+        return NOTHING;
+    }
 
     /** Written when a stream has been quiet for the ping interval; never something a client must parse. */
     byte[] keepAlive();

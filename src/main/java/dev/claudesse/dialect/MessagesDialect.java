@@ -49,13 +49,8 @@ public final class MessagesDialect implements Dialect {
     }
 
     @Override
-    public byte[] opening() {
-        return new byte[0];
-    }
-
-    @Override
     public byte[] keepAlive() {
-        return stream ? KEEP_ALIVE : new byte[0];
+        return stream ? KEEP_ALIVE : NOTHING;
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.claudesse.protocol.SseFrames;
 
-import java.util.Map;
 
 /** The product's own protocol (docs/protocol.md): named events with ids 1, 2, 3, … and JSON data. */
 public final class ProductDialect implements Dialect {
@@ -43,11 +42,6 @@ public final class ProductDialect implements Dialect {
                 return SseFrames.textFrame(nextId++, "thinking", delta);
             }
         };
-    }
-
-    @Override
-    public Map<String, String> headers() {
-        return Map.of();
     }
 
     @Override

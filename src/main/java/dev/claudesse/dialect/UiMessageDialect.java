@@ -43,11 +43,6 @@ public final class UiMessageDialect implements Dialect {
     }
 
     @Override
-    public byte[] opening() {
-        return new byte[0];
-    }
-
-    @Override
     public byte[] keepAlive() {
         return KEEP_ALIVE;
     }
