@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -549,14 +550,9 @@ abstract class ConversationStoreContract {
 
     @Test
     void aListedConversationCarriesItsTotalCost() throws Exception {
-        AnswerStart q1 = question("alice", null, "one");
-        String conversation = store.begin(q1).conversationId();
-        store.finish(end(q1.assistantMessageId(), AnswerStatus.COMPLETE, "a1", "0.0012345678"));
-        AnswerStart q2 = question("alice", conversation, "two");
-        store.begin(q2);
-        store.finish(end(q2.assistantMessageId(), AnswerStatus.STOPPED, "a2", "0.0000000005"));
+        String conversation = twoTurns(id -> end(id, AnswerStatus.COMPLETE, "a1", "0.0012345678"),
+                id -> end(id, AnswerStatus.STOPPED, "a2", "0.0000000005")).conversation();
         store.begin(question("alice", null, "unanswered"));
-        awaitWritten(store, WAIT);
 
         List<ConversationSummary> listed = store.listConversations("alice", 10, 0).conversations();
         ConversationSummary answered = listed.stream().filter(c -> c.id().equals(conversation)).findFirst().orElseThrow();
@@ -566,15 +562,26 @@ abstract class ConversationStoreContract {
         assertCost(BigDecimal.ZERO, unanswered.totalCost());
     }
 
-    @Test
-    void aConversationShowsItsMessagesAndTotalCostOnlyToItsOwner() throws Exception {
+    /** alice's conversation "one", "two", whose two answers end as given (from each answer's id); saved. */
+    record TwoTurns(String conversation, AnswerStart q1, AnswerStart q2) {
+    }
+
+    TwoTurns twoTurns(Function<String, AnswerEnd> first,
+                      Function<String, AnswerEnd> second) throws Exception {
         AnswerStart q1 = question("alice", null, "one");
         String conversation = store.begin(q1).conversationId();
-        store.finish(end(q1.assistantMessageId(), AnswerStatus.COMPLETE, "a1", "0.0012345678"));
+        store.finish(first.apply(q1.assistantMessageId()));
         AnswerStart q2 = question("alice", conversation, "two");
         store.begin(q2);
-        store.finish(end(q2.assistantMessageId(), AnswerStatus.STOPPED, "a2", "0.0000000005"));
+        store.finish(second.apply(q2.assistantMessageId()));
         awaitWritten(store, WAIT);
+        return new TwoTurns(conversation, q1, q2);
+    }
+
+    @Test
+    void aConversationShowsItsMessagesAndTotalCostOnlyToItsOwner() throws Exception {
+        String conversation = twoTurns(id -> end(id, AnswerStatus.COMPLETE, "a1", "0.0012345678"),
+                id -> end(id, AnswerStatus.STOPPED, "a2", "0.0000000005")).conversation();
 
         ConversationDetail detail = store.findConversation("alice", conversation).orElseThrow();
         assertEquals(4, detail.messages().size());
@@ -594,13 +601,10 @@ abstract class ConversationStoreContract {
 
     @Test
     void aRegeneratedAnswerTakesThePlaceOfTheLatestOneWhichStaysStoredAndPriced() throws Exception {
-        AnswerStart q1 = question("alice", null, "one");
-        String conversation = store.begin(q1).conversationId();
-        store.finish(end(q1.assistantMessageId(), AnswerStatus.COMPLETE, "a1", "0.001"));
-        AnswerStart q2 = question("alice", conversation, "two");
-        store.begin(q2);
-        store.finish(end(q2.assistantMessageId(), AnswerStatus.COMPLETE, "a2 first try", "0.002"));
-        awaitWritten(store, WAIT);
+        TwoTurns saved = twoTurns(id -> end(id, AnswerStatus.COMPLETE, "a1", "0.001"),
+                id -> end(id, AnswerStatus.COMPLETE, "a2 first try", "0.002"));
+        String conversation = saved.conversation();
+        AnswerStart q2 = saved.q2();
 
         AnswerStart again = regenerate("alice", conversation, "two", null);
         Started started = store.begin(again);
@@ -624,13 +628,10 @@ abstract class ConversationStoreContract {
 
     @Test
     void regeneratingANamedEarlierAnswerSupersedesItAndEverythingAfterIt() throws Exception {
-        AnswerStart q1 = question("alice", null, "one");
-        String conversation = store.begin(q1).conversationId();
-        store.finish(complete(q1.assistantMessageId(), "a1"));
-        AnswerStart q2 = question("alice", conversation, "two");
-        store.begin(q2);
-        store.finish(complete(q2.assistantMessageId(), "a2"));
-        awaitWritten(store, WAIT);
+        TwoTurns saved = twoTurns(id -> complete(id, "a1"), id -> complete(id, "a2"));
+        String conversation = saved.conversation();
+        AnswerStart q1 = saved.q1();
+        AnswerStart q2 = saved.q2();
 
         AnswerStart again = regenerate("alice", conversation, "one", q1.assistantMessageId());
         assertEquals(List.of(), store.begin(again).history());

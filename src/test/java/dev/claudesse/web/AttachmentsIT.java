@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttachmentsIT extends TwoOwnersApp {
 
-    static final Duration T = Duration.ofSeconds(10);
     /** A 1×1 red PNG. */
     static final String PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
     static final String PDF = Base64.getEncoder().encodeToString("%PDF-1.4\n%%EOF\n".getBytes());
@@ -58,20 +56,6 @@ class AttachmentsIT extends TwoOwnersApp {
         }
     }
 
-    JsonNode saved(String conversationId) throws Exception {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (true) {
-            HttpResponse<String> response = alice.send("GET", "api/conversations/" + conversationId, null, null);
-            assertEquals(200, response.statusCode(), response.body());
-            JsonNode conversation = json(response.body());
-            if (!conversation.toString().contains("\"streaming\"")) {
-                return conversation;
-            }
-            assertTrue(System.nanoTime() < deadline, "still streaming: " + conversation);
-            Thread.sleep(50);
-        }
-    }
-
     static HttpResponse<byte[]> download(Browser browser, String url) throws Exception {
         return browser.http().send(HttpRequest.newBuilder(browser.uri(url)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -98,7 +82,7 @@ class AttachmentsIT extends TwoOwnersApp {
                 + "\"application/pdf\",\"data\":\"" + PDF + "\"}},{\"type\":\"text\",\"text\":\"What are these?\"}]"),
                 sent, "files first, then the text about them");
 
-        JsonNode files = saved(conversationId).path("messages").get(0).path("attachments");
+        JsonNode files = savedConversation(alice, conversationId).path("messages").get(0).path("attachments");
         assertEquals(2, files.size(), files.toString());
         assertEquals("red pixel.png", files.get(0).path("name").asText());
         assertEquals("image/png", files.get(0).path("mediaType").asText());
@@ -128,19 +112,19 @@ class AttachmentsIT extends TwoOwnersApp {
     @Test
     void laterTurnsAndARegenerationSendTheFilesAgain() throws Exception {
         String conversationId = chat(ask("Describe it.", null, file("a.png", "image/png", PIXEL)));
-        saved(conversationId);
+        savedConversation(alice, conversationId);
         chat(ask("And now?", conversationId));
         JsonNode messages = json(last(fake.requests()).body()).path("messages");
         assertEquals(3, messages.size(), messages.toString());
         assertEquals("image", messages.get(0).path("content").get(0).path("type").asText(),
                 "Claude sees the earlier image again: " + messages);
 
-        saved(conversationId);
+        savedConversation(alice, conversationId);
         chat("{\"conversationId\":\"" + conversationId + "\",\"regenerate\":true}");
         JsonNode question = json(last(fake.requests()).body()).path("messages").get(2);
         assertEquals("And now?", question.path("content").asText(), "the latest question had no file");
 
-        JsonNode conversation = saved(conversationId);
+        JsonNode conversation = savedConversation(alice, conversationId);
         assertEquals("a.png", conversation.path("messages").get(0).path("attachments").get(0).path("name").asText());
         assertEquals(0, conversation.path("messages").get(2).path("attachments").size());
     }
@@ -148,12 +132,12 @@ class AttachmentsIT extends TwoOwnersApp {
     @Test
     void aRegeneratedQuestionKeepsItsFiles() throws Exception {
         String conversationId = chat(ask("Describe it.", null, file("a.png", "image/png", PIXEL)));
-        saved(conversationId);
+        savedConversation(alice, conversationId);
         chat("{\"conversationId\":\"" + conversationId + "\",\"regenerate\":true}");
         JsonNode question = json(last(fake.requests()).body()).path("messages").get(0);
         assertEquals("image", question.path("content").get(0).path("type").asText(), question.toString());
 
-        JsonNode messages = saved(conversationId).path("messages");
+        JsonNode messages = savedConversation(alice, conversationId).path("messages");
         assertEquals(2, messages.size());
         JsonNode file = messages.get(0).path("attachments").get(0);
         assertEquals("a.png", file.path("name").asText());
@@ -189,7 +173,7 @@ class AttachmentsIT extends TwoOwnersApp {
         String conversationId = chat(ask("q", null, file));
         int accepted = 1;
         while (true) {
-            saved(conversationId);
+            savedConversation(alice, conversationId);
             fake.enqueue(Script.transcript("plain_text"));
             HttpResponse<String> response = post(ask("q", conversationId, file));
             if (response.statusCode() != 200) {

@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConversationTitlesIT extends TwoOwnersApp {
 
-    static final Duration T = Duration.ofSeconds(10);
 
     /** Starts a conversation with this first message (its title) and waits until its answer is saved. */
     String conversation(Browser browser, String message) throws Exception {

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,46 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConversationsIT extends TwoOwnersApp {
 
-    static final Duration T = Duration.ofSeconds(10);
-
-    /** One answer read to its end: its events, and the start event's ids. */
-    record Chat(List<Event> events, String conversationId, String messageId) {
-        JsonNode cost() {
-            return json(only(events, "cost"));
-        }
-    }
-
-    Chat chat(Browser browser, String body) throws Exception {
-        try (EventStreamReader stream = browser.chat(body)) {
-            assertEquals(200, stream.status());
-            List<Event> events = stream.readToEnd(T);
-            JsonNode start = json(events.getFirst());
-            return new Chat(events, start.path("conversationId").asText(), start.path("messageId").asText());
-        }
-    }
-
     static String body(String message, String conversationId) {
         return conversationId == null ? "{\"message\":\"" + message + "\"}"
                 : "{\"message\":\"" + message + "\",\"conversationId\":\"" + conversationId + "\"}";
-    }
-
-    /** GET the conversation until no answer in it is still streaming (saving is asynchronous). */
-    JsonNode savedConversation(Browser browser, String conversationId) throws Exception {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (true) {
-            HttpResponse<String> response = browser.send("GET", "api/conversations/" + conversationId, null, null);
-            assertEquals(200, response.statusCode(), response.body());
-            JsonNode conversation = json(response.body());
-            boolean streaming = false;
-            for (JsonNode message : conversation.path("messages")) {
-                streaming |= message.path("status").asText().equals("streaming");
-            }
-            if (!streaming) {
-                return conversation;
-            }
-            assertTrue(System.nanoTime() < deadline, "still streaming: " + conversation);
-            Thread.sleep(50);
-        }
     }
 
     @Test

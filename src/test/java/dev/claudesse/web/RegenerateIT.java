@@ -6,11 +6,9 @@ import dev.claudesse.fake.Script;
 import dev.claudesse.fake.TranscriptFacts;
 import dev.claudesse.testsupport.Browser;
 import dev.claudesse.testsupport.EventStreamReader;
-import dev.claudesse.testsupport.EventStreamReader.Event;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +16,6 @@ import static dev.claudesse.testsupport.Events.json;
 import static dev.claudesse.testsupport.Events.last;
 import static dev.claudesse.testsupport.Events.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * POST api/chat with "regenerate": true: the latest question is asked again without the pair it replaces
@@ -27,40 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RegenerateIT extends TwoOwnersApp {
 
-    static final Duration T = Duration.ofSeconds(10);
-
-    record Chat(List<Event> events, String conversationId, String messageId) {
-    }
-
-    Chat chat(Browser browser, String body) throws Exception {
-        try (EventStreamReader stream = browser.chat(body)) {
-            assertEquals(200, stream.status());
-            List<Event> events = stream.readToEnd(T);
-            JsonNode start = json(events.getFirst());
-            return new Chat(events, start.path("conversationId").asText(), start.path("messageId").asText());
-        }
-    }
-
     static String regenerate(String conversationId) {
         return "{\"regenerate\":true,\"conversationId\":\"" + conversationId + "\"}";
-    }
-
-    JsonNode saved(Browser browser, String conversationId) throws Exception {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (true) {
-            HttpResponse<String> response = browser.send("GET", "api/conversations/" + conversationId, null, null);
-            assertEquals(200, response.statusCode(), response.body());
-            JsonNode conversation = json(response.body());
-            boolean streaming = false;
-            for (JsonNode message : conversation.path("messages")) {
-                streaming |= message.path("status").asText().equals("streaming");
-            }
-            if (!streaming) {
-                return conversation;
-            }
-            assertTrue(System.nanoTime() < deadline, "still streaming: " + conversation);
-            Thread.sleep(50);
-        }
     }
 
     static void assertRefused(HttpResponse<String> response, int status, String type) throws Exception {
@@ -80,7 +45,7 @@ class RegenerateIT extends TwoOwnersApp {
         Chat first = chat(alice, "{\"message\":\"first question\"}");
         fake.enqueue(Script.transcript("plain_text"));
         Chat second = chat(alice, "{\"message\":\"second question\",\"conversationId\":\"" + first.conversationId() + "\"}");
-        saved(alice, first.conversationId());
+        savedConversation(alice, first.conversationId());
 
         fake.enqueue(Script.transcript("long_text"));
         Chat again = chat(alice, regenerate(first.conversationId()));
@@ -93,7 +58,7 @@ class RegenerateIT extends TwoOwnersApp {
         assertEquals(plain.text(), sent.get(1).path("content").asText());
         assertEquals("second question", sent.get(2).path("content").asText(), "the latest question asked again");
 
-        JsonNode conversation = saved(alice, first.conversationId());
+        JsonNode conversation = savedConversation(alice, first.conversationId());
         JsonNode messages = conversation.path("messages");
         assertEquals(4, messages.size(), conversation.toString());
         assertEquals(4, conversation.path("messageCount").asInt());
@@ -120,7 +85,7 @@ class RegenerateIT extends TwoOwnersApp {
 
         fake.enqueue(Script.transcript("plain_text"));
         Chat first = chat(alice, "{\"message\":\"only question\"}");
-        saved(alice, first.conversationId());
+        savedConversation(alice, first.conversationId());
         int requests = fake.requests().size();
 
         assertRefused(post(alice, "{\"regenerate\":true,\"message\":\"only question\",\"conversationId\":\""
@@ -129,7 +94,7 @@ class RegenerateIT extends TwoOwnersApp {
         assertRefused(post(alice, regenerate("no-such-conversation")), 404, "conversation_not_found");
         assertEquals(requests, fake.requests().size(), "no refused regeneration reaches Claude");
 
-        JsonNode conversation = saved(alice, first.conversationId());
+        JsonNode conversation = savedConversation(alice, first.conversationId());
         assertEquals(2, conversation.path("messages").size());
         assertEquals(first.messageId(), conversation.path("messages").get(1).path("id").asText(),
                 "another owner's regeneration replaced nothing");

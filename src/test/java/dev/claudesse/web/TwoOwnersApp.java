@@ -7,8 +7,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.claudesse.testsupport.Events.json;
+import static dev.claudesse.testsupport.Events.only;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.claudesse.testsupport.EventStreamReader;
+import dev.claudesse.testsupport.EventStreamReader.Event;
+
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +32,8 @@ abstract class TwoOwnersApp {
 
     static final String ALICE = "alice-anonymous-owner-id-0001";
     static final String BOB = "bob-anonymous-owner-id-00000002";
+
+    static final Duration T = Duration.ofSeconds(10);
 
     @TempDir
     Path dataDir;
@@ -56,6 +70,41 @@ abstract class TwoOwnersApp {
         }
         if (fake != null) {
             fake.close();
+        }
+    }
+
+    /** One answer read to its end: its events, and the start event's ids. */
+    record Chat(List<Event> events, String conversationId, String messageId) {
+        JsonNode cost() {
+            return json(only(events, "cost"));
+        }
+    }
+
+    Chat chat(Browser browser, String body) throws Exception {
+        try (EventStreamReader stream = browser.chat(body)) {
+            assertEquals(200, stream.status());
+            List<Event> events = stream.readToEnd(T);
+            JsonNode start = json(events.getFirst());
+            return new Chat(events, start.path("conversationId").asText(), start.path("messageId").asText());
+        }
+    }
+
+    /** GET the conversation until no answer in it is still streaming (saving is asynchronous). */
+    JsonNode savedConversation(Browser browser, String conversationId) throws Exception {
+        long deadline = System.nanoTime() + T.toNanos();
+        while (true) {
+            HttpResponse<String> response = browser.send("GET", "api/conversations/" + conversationId, null, null);
+            assertEquals(200, response.statusCode(), response.body());
+            JsonNode conversation = json(response.body());
+            boolean streaming = false;
+            for (JsonNode message : conversation.path("messages")) {
+                streaming |= message.path("status").asText().equals("streaming");
+            }
+            if (!streaming) {
+                return conversation;
+            }
+            assertTrue(System.nanoTime() < deadline, "still streaming: " + conversation);
+            Thread.sleep(50);
         }
     }
 }
