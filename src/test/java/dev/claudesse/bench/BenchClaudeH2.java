@@ -1,23 +1,19 @@
 package dev.claudesse.bench;
 
 import dev.claudesse.fake.ThrowawayCertificate;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import dev.claudesse.fake.TlsH2Connector;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -91,23 +87,7 @@ public final class BenchClaudeH2 {
     }
 
     private ServerConnector tlsConnector(Server server, ThrowawayCertificate certificate, int port) {
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStorePath(certificate.keyStore().toString());
-        tls.setKeyStorePassword(certificate.password());
-        tls.setKeyStoreType("PKCS12");
-        HttpConfiguration config = new HttpConfiguration();
-        config.addCustomizer(new SecureRequestCustomizer(false));
-        HttpConnectionFactory http1 = new HttpConnectionFactory(config);
-        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
-        h2.setMaxConcurrentStreams(100_000);
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-        alpn.setDefaultProtocol(http1.getProtocol());
-        ServerConnector connector = new ServerConnector(server, 1, 1,
-                new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, http1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        connector.setAcceptQueueSize(4096);
-        connector.setIdleTimeout(TimeUnit.MINUTES.toMillis(10));
+        ServerConnector connector = TlsH2Connector.create(server, certificate, port, 100_000, 4096, h2 -> { });
         connector.addBean(new Connection.Listener() {
             @Override
             public void onOpened(Connection connection) {

@@ -1,6 +1,5 @@
 package dev.claudesse.fake;
 
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Connection;
@@ -9,17 +8,12 @@ import org.eclipse.jetty.io.RateControl;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.FutureCallback;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -78,36 +72,20 @@ public final class FakeClaudeH2 implements AutoCloseable {
     private FakeClaudeH2(ThrowawayCertificate certificate) {
         this.certificate = certificate;
         this.server = new Server();
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStorePath(certificate.keyStore().toString());
-        tls.setKeyStorePassword(certificate.password());
-        tls.setKeyStoreType("PKCS12");
-        HttpConfiguration config = new HttpConfiguration();
-        config.addCustomizer(new SecureRequestCustomizer(false));
-        HttpConnectionFactory http1 = new HttpConnectionFactory(config);
-        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
-        h2.setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS);
         // Jetty closes a connection that sends more than 128 resets of ended streams a second ("rapid reset"
         // protection); this fake counts those instead of closing, so a test can demand none
-        h2.setRateControlFactory(new RateControl.Factory() {
-            @Override
-            public RateControl newRateControl(org.eclipse.jetty.io.EndPoint endPoint) {
-                return event -> {
-                    if (event instanceof org.eclipse.jetty.http2.frames.ResetFrame) {
-                        countedResets.incrementAndGet();
+        this.connector = TlsH2Connector.create(server, certificate, 0, MAX_CONCURRENT_STREAMS, 1024,
+                h2 -> h2.setRateControlFactory(new RateControl.Factory() {
+                    @Override
+                    public RateControl newRateControl(org.eclipse.jetty.io.EndPoint endPoint) {
+                        return event -> {
+                            if (event instanceof org.eclipse.jetty.http2.frames.ResetFrame) {
+                                countedResets.incrementAndGet();
+                            }
+                            return true;
+                        };
                     }
-                    return true;
-                };
-            }
-        });
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-        alpn.setDefaultProtocol(http1.getProtocol());
-        this.connector = new ServerConnector(server, 1, 1,
-                new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, http1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        connector.setAcceptQueueSize(1024);
-        connector.setIdleTimeout(Duration.ofMinutes(10).toMillis());
+                }));
         connector.addBean(new SslHandshakeListener() {
             @Override
             public void handshakeSucceeded(Event event) {
