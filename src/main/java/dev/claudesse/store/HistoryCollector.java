@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Builds the earlier turns sent to Claude as context, from a conversation's messages read newest first.
@@ -82,7 +83,7 @@ final class HistoryCollector {
 
     /** The ids of the kept questions, newest first. */
     List<String> questionIds() {
-        return List.copyOf(questionIds.stream().filter(java.util.Objects::nonNull).toList());
+        return questionIds.stream().filter(Objects::nonNull).toList();
     }
 
     /** The kept turns, oldest first, each question with its files from filesById (absent: none). */

@@ -388,10 +388,10 @@ public final class JdbcConversationStore implements ConversationStore, Conversat
         long bytes = options.historyFileBytes();
         for (String id : collector.questionIds()) { // newest first
             List<AttachmentInfo> its = listed.getOrDefault(id, List.of());
-            long size = its.stream().mapToLong(AttachmentInfo::size).sum();
             if (its.isEmpty()) {
                 continue;
             }
+            long size = its.stream().mapToLong(AttachmentInfo::size).sum();
             if (its.size() > files || size > bytes) {
                 break; // a question's files go together or not at all, and older ones not past a newer one left out
             }
